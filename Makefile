@@ -1,0 +1,55 @@
+# xenlive: a live CD/USB with the Xen hypervisor, a tiny dom0 and livetop.
+#   sudo make          build out/xenlive.iso (installs host tools when missing)
+#   sudo make check    run every test, including booting the ISO under QEMU
+#   make run           boot the ISO in QEMU, serial console in this terminal
+# Tunables live in config.mk; override them here: make DOM0_MEM=384
+
+include config.mk
+
+CONFIG_VARS := SUITE XEN_VERSION MIRROR SECURITY_MIRROR CACHE DOM0_MEM DOM0_MEM_CHOICES \
+	DOM0_VCPUS SERIAL XEN_EXTRA ISO_LABEL MENU_TIMEOUT SOURCE_DATE_EPOCH BRIDGE BRIDGE_NET
+export $(CONFIG_VARS)
+
+ISO := out/xenlive.iso
+STAGES := hypervisor rootfs guests iso
+
+.PHONY: all check run clean distclean deps lint unit bench $(STAGES)
+
+all: $(STAGES)
+
+# Stages run in boot-chain order; each skips itself when its inputs are unchanged.
+preflight:
+	@scripts/need-root.sh build
+	@scripts/config-check.sh
+	@scripts/deps.sh ensure build
+hypervisor: preflight
+	@hypervisor/build.sh
+rootfs: hypervisor
+	@rootfs/build.sh
+guests: rootfs
+	@guests/build.sh
+iso: guests
+	@iso/build.sh
+.PHONY: preflight
+
+deps:
+	@scripts/need-root.sh deps
+	@scripts/deps.sh install build test
+
+check: all
+	@scripts/deps.sh ensure test
+	@tests/run.sh
+
+# fast checks that need neither root nor an ISO
+unit lint:
+	@tests/run.sh --quick
+
+run: $(ISO)
+	@tests/qemu-run.sh $(ISO)
+
+clean:
+	rm -rf build out
+
+# also forgets the download cache (packages, package lists)
+distclean: clean
+	rm -rf $(CACHE)

@@ -1,0 +1,32 @@
+# xenlive build configuration: every tunable, one line each.
+# Override any of them on the command line: make DOM0_MEM=384 MIRROR=http://...
+
+# Debian suite the image is assembled from (supported: bookworm).
+SUITE ?= bookworm
+# Xen release; must be the one SUITE ships (bookworm ships 4.17).
+XEN_VERSION ?= 4.17
+# Debian archive mirror; default: the one this host's apt sources name.
+MIRROR ?= $(shell scripts/host-mirror.sh main)
+# Debian security archive (empty: no security updates).
+SECURITY_MIRROR ?= $(shell scripts/host-mirror.sh security)
+# Download and build cache, outside the checkout; kept by `make clean`.
+CACHE ?= /var/cache/xenlive
+# Memory given to dom0, in MiB (fixed: dom0 does not balloon).
+DOM0_MEM ?= 256
+# Alternative dom0 memory sizes offered in the boot menu, in MiB.
+DOM0_MEM_CHOICES ?= 384 512
+# Virtual CPUs for dom0 (the rest of the machine's CPUs run guests too).
+DOM0_VCPUS ?= 2
+# Serial port settings for Xen's console (first serial port).
+SERIAL ?= com1=115200,8n1
+# Extra Xen command-line options appended to every boot entry.
+XEN_EXTRA ?=
+# ISO9660 volume label; dom0 finds its boot medium by it.
+ISO_LABEL ?= XENLIVE
+# Seconds the boot menu waits before starting the default entry.
+MENU_TIMEOUT ?= 5
+# Timestamp for every file in the image, for reproducible builds.
+SOURCE_DATE_EPOCH ?= 1767225600
+# Bridge guests and dom0 share, and dom0's address on it.
+BRIDGE ?= xenbr0
+BRIDGE_NET ?= 10.73.0

@@ -1,0 +1,134 @@
+#!/bin/bash
+# usage: iso/build.sh   (run by make; configuration from the environment)
+# Stage 4: the hybrid ISO — boots as CD and as USB disk, on BIOS (isolinux +
+# mboot.c32) and UEFI (a GRUB EFI image using multiboot2).  Menus for both
+# are generated from iso/entries.  Reproducible: same inputs, same bytes.
+#   in:  build/hypervisor, build/rootfs, build/guests, iso/entries,
+#        Debian's isolinux, syslinux-common and grub-efi-amd64-bin packages
+#   out: out/xenlive.iso, out/SHA256SUMS
+STAGE=iso
+. "$(dirname "$0")/../scripts/lib.sh"
+. "$TOP/scripts/apt.sh"
+here=$TOP/iso
+
+mapfile -t debs < <(apt_fetch isolinux syslinux-common grub-efi-amd64-bin)
+upstream=("$(stage_key_of hypervisor)" "$(stage_key_of rootfs)" "$(stage_key_of guests)")
+key=$(stage_key "$0" "$here" "${debs[@]##*/}" "${upstream[@]}" "$ISO_LABEL" "$DOM0_MEM" \
+	"$DOM0_MEM_CHOICES" "$MENU_TIMEOUT" "$SOURCE_DATE_EPOCH" "$(grub-mkimage --version)")
+if [ -f "$OUT/xenlive.iso" ] && [ "$(cat "$BUILD/iso/.key" 2>/dev/null)" = "$key" ] &&
+	(cd "$OUT" && sha256sum --quiet -c SHA256SUMS 2>/dev/null); then
+	info "up to date ($key)"
+	exit 0
+fi
+stage_begin iso "$key"
+
+apt_extract "$WORK/pkg" "${debs[@]}"
+pkg=$WORK/pkg
+iso=$WORK/tree
+mkdir -p "$iso/boot/grub" "$iso/isolinux"
+cp "$BUILD/hypervisor/xen.gz" "$iso/boot/xen.gz"
+cp "$BUILD/rootfs/vmlinuz" "$iso/boot/vmlinuz"
+cp "$BUILD/rootfs/initrd.img" "$iso/boot/initrd.img"
+cp -r "$BUILD/guests/iso/." "$iso/"
+id=$(cat "$BUILD/rootfs/build-id")
+printf '%s\n' "$id" > "$iso/xenlive.id"
+xen_version=$(cat "$BUILD/hypervisor/version")
+
+# --- the menu ----------------------------------------------------------------
+xen_base=$(cat "$BUILD/hypervisor/cmdline")
+dom0_base="console=tty0 console=hvc0 earlyprintk=xen quiet"
+# entries: prints "id|label|xen options|dom0 options" with everything expanded
+entries() {
+	local id label mem xen dom0 m
+	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$here/entries" |
+	while IFS='|' read -r id label mem xen dom0; do
+		[ -n "$id" ] && [ -n "$label" ] || die "iso/entries: malformed line: $id|$label|$mem|$xen|$dom0"
+		if [ "$mem" = choices ]; then set -- $DOM0_MEM_CHOICES; else set -- "${mem:-$DOM0_MEM}"; fi
+		for m in "$@"; do
+			printf '%s|%s|%s|%s\n' "${id//@MEM@/$m}" "$(printf '%s' "$label" | sed "s/@MEM@/$m/g; s/@XEN@/$xen_version/g")" \
+				"dom0_mem=${m}M,max:${m}M $xen_base${xen:+ $xen}" "$dom0_base xenlive.entry=${id//@MEM@/$m}${dom0:+ $dom0}"
+		done
+	done
+}
+entries > "$WORK/entries"
+[ -s "$WORK/entries" ] || die "iso/entries has no entries"
+
+# isolinux: mboot.c32 loads xen.gz and hands it vmlinuz and initrd.img
+{
+	echo "SERIAL 0 115200"
+	echo "UI menu.c32"
+	echo "MENU TITLE xenlive $xen_version - live Xen"
+	echo "TIMEOUT $((MENU_TIMEOUT * 10))"
+	echo "PROMPT 0"
+	echo "DEFAULT default"
+	while IFS='|' read -r id label xen dom0; do
+		echo
+		echo "LABEL $id"
+		echo "  MENU LABEL $label"
+		echo "  KERNEL /isolinux/mboot.c32"
+		echo "  APPEND /boot/xen.gz $xen --- /boot/vmlinuz $dom0 --- /boot/initrd.img"
+	done < "$WORK/entries"
+} > "$iso/isolinux/isolinux.cfg"
+cp "$pkg/usr/lib/ISOLINUX/isolinux.bin" "$iso/isolinux/"
+for m in ldlinux.c32 libcom32.c32 libutil.c32 menu.c32 mboot.c32; do
+	cp "$pkg/usr/lib/syslinux/modules/bios/$m" "$iso/isolinux/"
+done
+
+# GRUB (UEFI): multiboot2 xen.gz, module2 vmlinuz and initrd.img
+{
+	echo "serial --unit=0 --speed=115200"
+	echo "terminal_input console serial"
+	echo "terminal_output console serial"
+	echo "set timeout=$MENU_TIMEOUT"
+	echo "set default=default"
+	echo "set gfxmode=1024x768,800x600,auto"
+	echo "set gfxpayload=keep"
+	echo "insmod all_video"
+	while IFS='|' read -r id label xen dom0; do
+		echo
+		echo "menuentry '$label' --id $id {"
+		echo "  echo 'Loading Xen and dom0...'"
+		echo "  multiboot2 /boot/xen.gz $xen"
+		echo "  module2 /boot/vmlinuz $dom0"
+		echo "  module2 --nounzip /boot/initrd.img"
+		echo "}"
+	done < "$WORK/entries"
+} > "$iso/boot/grub/grub.cfg"
+
+# the EFI image's own config finds this ISO by its unique id file
+touch "$iso/boot/grub/xenlive-$id.id"
+cat > "$WORK/early.cfg" <<EOC
+search --no-floppy --set=root --file /boot/grub/xenlive-$id.id
+set prefix=(\$root)/boot/grub
+configfile /boot/grub/grub.cfg
+EOC
+grub-mkimage -O x86_64-efi -d "$pkg/usr/lib/grub/x86_64-efi" -c "$WORK/early.cfg" -p /boot/grub \
+	-o "$WORK/BOOTX64.EFI" \
+	iso9660 part_gpt part_msdos fat multiboot2 gzio search search_fs_file normal configfile \
+	serial terminal echo test all_video efi_gop efi_uga video video_fb font gfxterm boot ||
+	die "grub-mkimage failed"
+size_kb=$(( ($(stat -c %s "$WORK/BOOTX64.EFI") / 1024 + 256) / 32 * 32 + 64 ))
+mkfs.vfat --invariant -i 58454e4c -n XENLIVE_EFI -C "$iso/boot/grub/efi.img" "$size_kb" >/dev/null
+touch -d "@$SOURCE_DATE_EPOCH" "$WORK/BOOTX64.EFI"
+export SOURCE_DATE_EPOCH
+mmd -i "$iso/boot/grub/efi.img" ::/EFI ::/EFI/BOOT
+mcopy -m -i "$iso/boot/grub/efi.img" "$WORK/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+
+# --- the image ---------------------------------------------------------------------
+normalise_epoch "$iso"
+info "writing the ISO"
+xorriso -as mkisofs -quiet -V "$ISO_LABEL" -r -J -joliet-long \
+	-isohybrid-mbr "$pkg/usr/lib/ISOLINUX/isohdpfx.bin" \
+	-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+	-eltorito-alt-boot -e boot/grub/efi.img -no-emul-boot -isohybrid-gpt-basdat \
+	-o "$WORK/xenlive.iso" "$iso" 2> "$WORK/xorriso.log" ||
+	die "xorriso failed: $(tail -n 3 "$WORK/xorriso.log")"
+mkdir -p "$OUT"
+rm -f "$OUT/SHA256SUMS"
+mv "$WORK/xenlive.iso" "$OUT/xenlive.iso.tmp"
+mv "$OUT/xenlive.iso.tmp" "$OUT/xenlive.iso"
+(cd "$OUT" && sha256sum xenlive.iso > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS)
+cp "$WORK/entries" "$WORK/menu-entries"
+rm -rf "$pkg" "$iso"
+info "out/xenlive.iso: $(du -m "$OUT/xenlive.iso" | cut -f1) MiB, sha256 $(cut -c1-16 "$OUT/SHA256SUMS")..."
+stage_end

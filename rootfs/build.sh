@@ -1,0 +1,152 @@
+#!/bin/bash
+# usage: rootfs/build.sh   (run by make; configuration from the environment)
+# Stage 2: dom0 — Debian's kernel and an initramfs holding busybox, the Xen
+# toolstack with its shared-library closure, what Xen's hotplug scripts call
+# (bash, coreutils, util-linux, iproute2) and the kernel modules it needs.
+#   in:  rootfs/packages, rootfs/modules, rootfs/files/, Debian packages
+#   out: build/rootfs/vmlinuz       dom0 kernel (also a PV guest kernel)
+#        build/rootfs/initrd.img    dom0 root, xz-compressed newc cpio
+#        build/rootfs/build-id      id the boot medium must carry
+#        build/rootfs/kernel.deb    path of the kernel package used
+STAGE=rootfs
+. "$(dirname "$0")/../scripts/lib.sh"
+. "$TOP/scripts/apt.sh"
+here=$TOP/rootfs
+
+kpkg=$(apt_kernel_package)
+[ -n "$kpkg" ] || die "cannot tell which kernel linux-image-amd64 depends on in $SUITE"
+mapfile -t pkgs < <(apt_package_list "$here/packages")
+mapfile -t debs < <(apt_fetch "${pkgs[@]}")
+kdeb=$(apt_fetch "$kpkg")
+
+stage_begin rootfs "$(stage_key "$0" "$here" "$TOP/scripts/lib.sh" "$TOP/scripts/elf-closure.sh" \
+	"$TOP/scripts/mod-closure.sh" "${debs[@]##*/}" "${kdeb##*/}" "$XEN_VERSION" "$ISO_LABEL" \
+	"$BRIDGE" "$BRIDGE_NET" "$SOURCE_DATE_EPOCH")"
+
+sys=$WORK/sysroot        # unpacked packages: read from, never written into again
+root=$WORK/root          # the initramfs tree
+info "unpacking ${#debs[@]} packages"
+apt_extract "$sys" "${debs[@]}"
+info "unpacking $kpkg"
+kver=$(apt_kernel_tree "$WORK/kernel" "$kdeb")
+
+# Packages install into /bin, /sbin, /lib, /lib64; the initramfs is usr-merged.
+# Mapping paths here means nothing is ever written through a symlink.
+usr_path() {
+	case $1 in
+	/bin/*|/sbin/*|/lib/*|/lib64/*) printf '/usr%s\n' "$1" ;;
+	*) printf '%s\n' "$1" ;;
+	esac
+}
+mkdir -p "$root"/usr/bin "$root"/usr/sbin "$root"/usr/lib "$root"/usr/lib64 "$root"/etc \
+	"$root"/proc "$root"/sys "$root"/dev "$root"/run "$root"/tmp "$root"/root "$root"/media \
+	"$root"/var/log "$root"/var/lib
+chmod 1777 "$root/tmp"
+chmod 0700 "$root/root"
+for d in bin sbin lib lib64; do stage_link "$root" "usr/$d" "$d"; done
+stage_link "$root" ../run var/run
+stage_link "$root" ../run/lock var/lock
+stage_link "$root" usr/bin/busybox init
+
+# put SYSROOT_PATH [DEST]: install one file from the sysroot
+put() {
+	local src=$1 dest=${2:-$(usr_path "$1")}
+	stage_file "$root" "$sys$src" "$dest"
+}
+# link_to DEST TARGET_ABS: relative symlink DEST -> TARGET_ABS (both in root)
+link_to() {
+	local dest target
+	dest=$(usr_path "$1") target=$(usr_path "$2")
+	stage_link "$root" "$(relpath "$(dirname "$dest")" "$target")" "$dest"
+}
+
+# --- programs ----------------------------------------------------------------
+xbin=/usr/lib/xen-$XEN_VERSION/bin
+progs=(/bin/busybox /bin/bash /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /usr/bin/xenstore)
+for p in xl xenstored xenconsoled xenconsole xen-init-dom0 xentop libxl-save-helper xenstore-control xenpm; do
+	progs+=("$xbin/$p")
+done
+# all of coreutils: Xen's scripts expect the real ones
+mapfile -t -O "${#progs[@]}" progs < <(dpkg-deb -c "$(printf '%s\n' "${debs[@]}" | grep '/coreutils_')" |
+	awk '$1 ~ /^-..x/ && $6 ~ /bin\// { sub(/^\./, "", $6); print $6 }')
+for p in "${progs[@]}"; do put "$p"; done
+for p in xl xenstored xenconsoled xenconsole xentop xenstore-control xenpm; do
+	link_to "/usr/sbin/$p" "$xbin/$p"
+done
+for p in read write ls list rm exists chmod watch; do
+	stage_link "$root" xenstore "usr/bin/xenstore-$p"
+done
+ln_applet() { [ -e "$root/usr/$1" ] || [ -L "$root/usr/$1" ] || link_to "/usr/$1" /usr/bin/busybox; }
+# busybox supplies whatever the real packages above do not; brctl is left
+# out on purpose so Xen's scripts use iproute2 (busybox brctl has no "show").
+while read -r applet; do
+	case $applet in *bin/brctl|bin/busybox|*bin/init|'') continue ;; esac
+	ln_applet "${applet#/}"
+done < <("$sys/bin/busybox" --list-full | sed 's|^usr/||')
+ln_applet sbin/init
+
+# --- shared libraries ----------------------------------------------------------
+info "resolving shared libraries"
+"$TOP/scripts/elf-closure.sh" "$sys" "${progs[@]}" > "$WORK/libs" || die "shared-library closure failed"
+mapfile -t libs < "$WORK/libs"
+for l in "${libs[@]}"; do
+	case $l in
+	/lib64/ld-linux-x86-64.so.2) ;;   # placed below, as the interpreter path
+	*) put "$l" "$(usr_path "$(dirname "$(realpath -ms "$l")")")/${l##*/}" ;;
+	esac
+done
+stage_file "$root" "$sys/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+link_to /usr/lib64/ld-linux-x86-64.so.2 /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+
+# --- Xen configuration and hotplug scripts -----------------------------------------
+for f in "$sys"/etc/xen/scripts/*; do put "/etc/xen/scripts/${f##*/}"; done
+sed -e 's/^#\?autoballoon=.*/autoballoon="off"/' "$sys/etc/xen/xl.conf" > "$WORK/xl.conf"
+grep -q '^autoballoon="off"' "$WORK/xl.conf" || echo 'autoballoon="off"' >> "$WORK/xl.conf"
+stage_file "$root" "$WORK/xl.conf" etc/xen/xl.conf
+
+# --- kernel modules ----------------------------------------------------------------
+kmods=$WORK/kernel/lib/modules/$kver
+mapfile -t mods < <(sed 's/#.*//' "$here/modules" | tr -s ' \t' '\n\n' | sed '/^$/d')
+"$TOP/scripts/mod-closure.sh" "$kmods" "${mods[@]}" > "$WORK/kos" || die "kernel module closure failed"
+mapfile -t kos < "$WORK/kos"
+for ko in "${kos[@]}"; do stage_file "$root" "$kmods/$ko" "usr/lib/modules/$kver/$ko"; done
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ ! -f "$kmods/$f" ] || stage_file "$root" "$kmods/$f" "usr/lib/modules/$kver/$f"
+done
+depmod -b "$root/usr" "$kver"
+info "${#kos[@]} kernel modules"
+
+# --- xenlive's own files -------------------------------------------------------------
+(cd "$here/files" && find . -type f) | sort | while read -r f; do
+	stage_file "$root" "$here/files/$f" "${f#./}"
+done
+build_id=$(stage_key "$STAGE_KEY" "$kver")
+printf '%s\n' "$build_id" > "$WORK/build-id"
+stage_file "$root" "$WORK/build-id" etc/xenlive/build-id
+{
+	echo "# written by rootfs/build.sh"
+	echo "XEN_VERSION=$XEN_VERSION"
+	echo "ISO_LABEL=$ISO_LABEL"
+	echo "BRIDGE=$BRIDGE"
+	echo "BRIDGE_NET=$BRIDGE_NET"
+	echo "KERNEL_VERSION=$kver"
+} > "$WORK/config"
+stage_file "$root" "$WORK/config" etc/xenlive/config
+echo xenlive > "$WORK/hostname"
+stage_file "$root" "$WORK/hostname" etc/hostname
+
+check_no_absolute_links "$root"
+
+# --- pack ---------------------------------------------------------------------------
+info "packing the initramfs"
+normalise_epoch "$root"
+(cd "$root" && find . -mindepth 1 -print0 | sort -z |
+	cpio --null --create --format=newc --reproducible --owner=0:0 --quiet) |
+	xz --check=crc32 --lzma2=preset=9e,dict=32MiB --threads=1 > "$WORK/initrd.img"
+cp "$WORK/kernel/boot/vmlinuz-$kver" "$WORK/vmlinuz"
+printf '%s\n' "$kdeb" > "$WORK/kernel.deb"
+printf '%s\n' "$kver" > "$WORK/kernel-version"
+du -sk "$root" | awk '{ printf "%d\n", $1 / 1024 }' > "$WORK/unpacked-mib"
+rm -rf "$sys" "$root" "$WORK/kernel"
+info "initramfs $(du -k "$WORK/initrd.img" | cut -f1) KiB xz, $(cat "$WORK/unpacked-mib") MiB unpacked"
+stage_end

@@ -1,0 +1,96 @@
+#!/bin/sh
+# dom0 boot: mounts, modules, xenstored, xenconsoled, the boot medium, the
+# guest bridge; ends by printing "xenlive: ready ..." on every console.
+. /etc/xenlive/config
+PATH=/usr/sbin:/usr/bin
+export PATH
+
+say() {  # a line for the person (and the tests) watching any console
+	for c in /dev/hvc0 /dev/tty1; do
+		[ -c "$c" ] && printf 'xenlive: %s\n' "$*" > "$c" 2>/dev/null
+	done
+	printf 'xenlive: %s\n' "$*" >> /run/xenlive/boot.log
+}
+fail() { say "error: $*"; }
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
+# devtmpfs has none of these; Xen's hotplug locking loops without /dev/fd
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mkdir -p /run/xenlive /run/lock /run/xen /run/xenstored /var/log/xen/console /var/lib/xen /media/xenlive
+hostname xenlive
+echo /sbin/modprobe > /proc/sys/kernel/modprobe
+ip link set lo up
+
+for opt in $(cat /proc/cmdline); do
+	case $opt in
+	xenlive.entry=*) say "boot entry ${opt#*=}" ;;
+	xenlive.verbose=1) set -x ;;
+	esac
+done
+
+# --- Xen toolstack ---------------------------------------------------------
+for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback loop bridge overlay squashfs; do
+	modprobe -q "$m" 2>/dev/null || [ -d "/sys/module/$(echo "$m" | tr - _)" ] || fail "cannot load module $m"
+done
+mount -t xenfs xenfs /proc/xen || fail "cannot mount xenfs: is this running under Xen?"
+XEN_BIN=/usr/lib/xen-$XEN_VERSION/bin
+$XEN_BIN/xenstored --pid-file /run/xenstored.pid || fail "xenstored did not start"
+i=0
+until xenstore-read -s / >/dev/null 2>&1; do
+	i=$((i + 1)); [ $i -lt 100 ] || { fail "xenstored does not answer"; break; }
+	sleep 0.1
+done
+$XEN_BIN/xen-init-dom0 > /run/xenlive/xen-init-dom0.log 2>&1 || fail "xen-init-dom0 failed (see /run/xenlive/xen-init-dom0.log)"
+$XEN_BIN/xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console || fail "xenconsoled did not start"
+
+# --- guest network: a bridge shared by dom0 and the guests, not routed -----
+ip link add name "$BRIDGE" type bridge stp_state 0 forward_delay 0 &&
+ip addr add "$BRIDGE_NET.1/24" dev "$BRIDGE" &&
+ip link set "$BRIDGE" up || fail "cannot set up bridge $BRIDGE"
+
+# --- the boot medium ---------------------------------------------------------
+for m in ata_piix ata_generic ahci sr_mod isofs sd_mod xhci_pci ehci_pci ohci_pci uhci_hcd usb_storage uas nvme; do
+	modprobe -q "$m" 2>/dev/null
+done
+medium=
+try_medium() {  # try_medium DEV: mount DEV if it is this build's medium
+	mount -t iso9660 -o ro "$1" /media/xenlive 2>/dev/null || return 1
+	if [ "$(cat /media/xenlive/xenlive.id 2>/dev/null)" = "$(cat /etc/xenlive/build-id)" ]; then
+		medium=$1
+		return 0
+	fi
+	umount /media/xenlive
+	return 1
+}
+i=0
+while [ -z "$medium" ] && [ $i -lt 100 ]; do   # USB sticks enumerate slowly: 20 s
+	dev=$(findfs "LABEL=$ISO_LABEL" 2>/dev/null)
+	[ -n "$dev" ] && try_medium "$dev" && break
+	for dev in /dev/sr[0-9]* /dev/sd[a-z] /dev/sd[a-z][0-9]* /dev/nvme[0-9]n[0-9]* /dev/vd[a-z]*; do
+		[ -b "$dev" ] && try_medium "$dev" && break 2
+	done
+	i=$((i + 1))
+	sleep 0.2
+done
+if [ -n "$medium" ]; then
+	say "boot medium $medium (LABEL=$ISO_LABEL) mounted read-only on /media/xenlive"
+else
+	fail "boot medium not found (no device with LABEL=$ISO_LABEL and this build's id); guests from the CD are unavailable"
+fi
+echo "$medium" > /run/xenlive/medium
+
+# --- ready -------------------------------------------------------------------
+xl info > /run/xenlive/xl-info 2>&1 || fail "xl info failed: $(tail -n1 /run/xenlive/xl-info)"
+xen=$(awk -F': *' '$1 ~ /^xen_version/ { print $2 }' /run/xenlive/xl-info)
+free=$(awk -F': *' '$1 ~ /^free_memory/ { print $2 }' /run/xenlive/xl-info)
+say "ready: Xen $xen, ${free:-?} MiB free, medium ${medium:-none}"

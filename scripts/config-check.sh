@@ -1,0 +1,26 @@
+#!/bin/bash
+# usage: config-check.sh
+# Validates the configuration (from the environment, set by the Makefile)
+# before anything is downloaded: every error names the variable to change.
+STAGE=config
+. "$(dirname "$0")/lib.sh"
+
+# suite -> the Xen release it ships
+declare -A xen_of=([bookworm]=4.17)
+
+[ -n "${xen_of[$SUITE]:-}" ] ||
+	die "unknown SUITE '$SUITE' (supported: ${!xen_of[*]})"
+[ "$XEN_VERSION" = "${xen_of[$SUITE]}" ] ||
+	die "unknown XEN_VERSION '$XEN_VERSION' for SUITE $SUITE (it ships ${xen_of[$SUITE]})"
+num() { case $2 in ''|*[!0-9]*) die "$1 must be a number of MiB, not '$2'" ;; esac; }
+num DOM0_MEM "$DOM0_MEM"
+[ "$DOM0_MEM" -ge 128 ] || die "DOM0_MEM=$DOM0_MEM is too small (at least 128 MiB)"
+for m in $DOM0_MEM_CHOICES; do num DOM0_MEM_CHOICES "$m"; done
+num DOM0_VCPUS "$DOM0_VCPUS"
+num MENU_TIMEOUT "$MENU_TIMEOUT"
+num SOURCE_DATE_EPOCH "$SOURCE_DATE_EPOCH"
+case $ISO_LABEL in ''|*[!A-Z0-9_]*) die "ISO_LABEL must be A-Z, 0-9, _ (got '$ISO_LABEL')" ;; esac
+[ "${#ISO_LABEL}" -le 32 ] || die "ISO_LABEL is longer than 32 characters"
+case $MIRROR in http://*|https://*|file:/*) ;; *) die "MIRROR must be an http(s):// or file:/ URL (got '$MIRROR')" ;; esac
+case $BRIDGE_NET in [0-9]*.[0-9]*.[0-9]*) ;; *) die "BRIDGE_NET must be the first three octets, e.g. 10.73.0" ;; esac
+exit 0

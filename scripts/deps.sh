@@ -1,0 +1,83 @@
+#!/bin/bash
+# usage: deps.sh check|ensure|install [build|test]...
+# The host tools xenlive needs, as "command package" pairs.  `check` lists
+# what is missing, `install` installs it with apt-get, `ensure` installs when
+# something is missing and apt-get can be used (root), otherwise stops with
+# the exact command to run.
+STAGE=deps
+. "$(dirname "$0")/lib.sh"
+
+build_tools="
+apt-get apt
+dpkg-deb dpkg
+readelf binutils
+depmod kmod
+cpio cpio
+xz xz-utils
+gzip gzip
+mksquashfs squashfs-tools
+xorriso xorriso
+mcopy mtools
+mkfs.vfat dosfstools
+grub-mkimage grub-common
+cc gcc
+make make
+pkg-config pkg-config
+"
+# files rather than commands
+build_files="
+/usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
+/usr/include/ncurses.h libncurses-dev
+/usr/include/xenstat.h libxen-dev
+"
+test_tools="
+qemu-system-x86_64 qemu-system-x86
+tmux tmux
+shellcheck shellcheck
+valgrind valgrind
+"
+test_files="
+/usr/share/ovmf/OVMF.fd ovmf
+"
+
+missing() {
+	local set cmd pkg
+	for set in "$@"; do
+		case $set in
+		build) list=$build_tools files=$build_files ;;
+		test)  list=$test_tools files=$test_files ;;
+		*) die "unknown dependency set '$set' (build or test)" ;;
+		esac
+		while read -r cmd pkg; do
+			[ -n "$cmd" ] || continue
+			PATH=$PATH:/usr/sbin:/sbin command -v "$cmd" >/dev/null 2>&1 || echo "$pkg"
+		done <<< "$list"
+		while read -r f pkg; do
+			[ -n "$f" ] || continue
+			[ -e "$f" ] || echo "$pkg"
+		done <<< "$files"
+	done | sort -u
+}
+
+mode=${1:-check}
+shift || true
+[ $# -gt 0 ] || set -- build test
+mapfile -t pkgs < <(missing "$@")
+case $mode in
+check)
+	[ "${#pkgs[@]}" -eq 0 ] && { info "all host tools present"; exit 0; }
+	die "missing host packages; run: sudo apt-get install ${pkgs[*]}" ;;
+install|ensure)
+	[ "${#pkgs[@]}" -eq 0 ] && exit 0
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+		die "missing host packages; run: sudo apt-get install ${pkgs[*]}"
+	fi
+	info "installing host packages: ${pkgs[*]}"
+	mkdir -p "$BUILD"
+	export DEBIAN_FRONTEND=noninteractive
+	{ apt-get update -q && apt-get install -y -q --no-install-recommends "${pkgs[@]}"; } > "$BUILD/apt-install.log" 2>&1 ||
+		die "apt-get install ${pkgs[*]} failed (log: $BUILD/apt-install.log)"
+	mapfile -t still < <(missing "$@")
+	[ "${#still[@]}" -eq 0 ] || die "still missing after install: ${still[*]}" ;;
+*) die "usage: deps.sh check|ensure|install [build|test]" ;;
+esac

@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# Drive a QEMU machine through its serial console, without the caller's stdin.
+#   qemu_start NAME QEMU_ARGS...   start a machine (serial console on a FIFO pair)
+#   qemu_wait REGEX SECONDS WHAT   wait for REGEX in the console log
+#   qemu_send TEXT                 type TEXT (no newline)
+#   qemu_cmd SECONDS COMMAND       run a shell command in dom0; sets QEMU_OUT, returns its status
+#   qemu_stop                      stop the machine
+# The console log is $QEMU_LOG.  Every timeout prints the last 40 console lines.
+# Always TCG with -cpu qemu64: KVM hangs here and -cpu max crashes a PV dom0.
+
+: "${QEMU_TMP:=$(mktemp -d "${TMPDIR:-/tmp}/xenlive-qemu.XXXXXX")}"
+QEMU_PID= QEMU_CAT=
+QEMU_BASE=(qemu-system-x86_64 -accel tcg -cpu qemu64 -smp 2 -m 2048 -display none -nic none
+	-no-reboot -monitor none)
+
+qemu_start() {
+	local name=$1
+	shift
+	QEMU_NAME=$name
+	QEMU_LOG=$QEMU_TMP/$name.log
+	QEMU_FIFO=$QEMU_TMP/$name.con
+	rm -f "$QEMU_FIFO.in" "$QEMU_FIFO.out" "$QEMU_LOG"
+	mkfifo "$QEMU_FIFO.in" "$QEMU_FIFO.out"
+	: > "$QEMU_LOG"
+	exec 7<>"$QEMU_FIFO.in"
+	cat "$QEMU_FIFO.out" >> "$QEMU_LOG" &
+	QEMU_CAT=$!
+	"${QEMU_BASE[@]}" -chardev "pipe,id=con,path=$QEMU_FIFO" -serial chardev:con "$@" \
+		> "$QEMU_TMP/$name.qemu.log" 2>&1 &
+	QEMU_PID=$!
+	QEMU_T0=$(date +%s.%N)
+}
+
+qemu_elapsed() { echo "$(date +%s.%N) $QEMU_T0" | awk '{ printf "%.1f", $1 - $2 }'; }
+
+qemu_tail() {
+	echo "---- last 40 console lines of $QEMU_NAME ($QEMU_LOG) ----"
+	tr -d '\r' < "$QEMU_LOG" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' | tail -n 40
+	echo "---- end ----"
+	[ ! -s "$QEMU_TMP/$QEMU_NAME.qemu.log" ] || { echo "qemu said:"; tail -n 5 "$QEMU_TMP/$QEMU_NAME.qemu.log"; }
+}
+
+# qemu_wait REGEX SECONDS WHAT: 0 when REGEX (extended) shows up in the log
+qemu_wait() {
+	local re=$1 secs=$2 what=${3:-$1} end
+	end=$(( $(date +%s) + secs ))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		if tr -d '\r' < "$QEMU_LOG" | grep -qE -- "$re"; then return 0; fi
+		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+			echo "qemu exited while waiting for: $what"
+			qemu_tail
+			return 1
+		fi
+		sleep 0.25
+	done
+	echo "timed out after ${secs}s waiting for: $what"
+	qemu_tail
+	return 1
+}
+
+qemu_send() { printf '%s' "$1" >&7; }
+
+QEMU_SEQ=0
+# qemu_cmd SECONDS COMMAND: runs COMMAND in the console's shell
+qemu_cmd() {
+	local secs=$1 cmd=$2 n start
+	QEMU_SEQ=$((QEMU_SEQ + 1))
+	n=$QEMU_SEQ
+	start=$(wc -c < "$QEMU_LOG")
+	printf '%s; echo "@@END%s=$?@@"\r' "$cmd" "$n" >&7
+	qemu_wait "@@END$n=[0-9]+@@" "$secs" "command: $cmd" || { QEMU_OUT=; return 124; }
+	QEMU_OUT=$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "/@@END$n=\\\$?@@/,/@@END$n=[0-9]*@@/p" | sed '1d;$d')
+	return "$(tr -d '\r' < "$QEMU_LOG" | sed -n "s/.*@@END$n=\([0-9]*\)@@.*/\1/p" | tail -n1)"
+}
+
+qemu_stop() {
+	[ -z "$QEMU_PID" ] || { kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null; }
+	[ -z "$QEMU_CAT" ] || { kill "$QEMU_CAT" 2>/dev/null; wait "$QEMU_CAT" 2>/dev/null; }
+	exec 7>&- || true
+	QEMU_PID= QEMU_CAT=
+}
