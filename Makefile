@@ -41,11 +41,14 @@ check: all
 	@tests/run.sh
 
 # fast checks that need neither root nor an ISO
-unit lint:
+unit:
 	@tests/run.sh --quick
+lint:
+	@tests/run.sh lint
 
-run: $(ISO)
-	@tests/qemu-run.sh $(ISO)
+# RUN_OPTS: "uefi" and/or "usb" (default: BIOS CD)
+run: all
+	@tests/qemu-run.sh $(ISO) $(RUN_OPTS)
 
 clean:
 	rm -rf build out

@@ -24,7 +24,7 @@ XEN_EXTRA ?=
 # ISO9660 volume label; dom0 finds its boot medium by it.
 ISO_LABEL ?= XENLIVE
 # Seconds the boot menu waits before starting the default entry.
-MENU_TIMEOUT ?= 5
+MENU_TIMEOUT ?= 3
 # Timestamp for every file in the image, for reproducible builds.
 SOURCE_DATE_EPOCH ?= 1767225600
 # Bridge guests and dom0 share, and dom0's address on it.

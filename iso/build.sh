@@ -42,8 +42,8 @@ entries() {
 	local id label mem xen dom0 m
 	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$here/entries" |
 	while IFS='|' read -r id label mem xen dom0; do
-		[ -n "$id" ] && [ -n "$label" ] || die "iso/entries: malformed line: $id|$label|$mem|$xen|$dom0"
-		if [ "$mem" = choices ]; then set -- $DOM0_MEM_CHOICES; else set -- "${mem:-$DOM0_MEM}"; fi
+		{ [ -n "$id" ] && [ -n "$label" ]; } || die "iso/entries: malformed line: $id|$label|$mem|$xen|$dom0"
+		if [ "$mem" = choices ]; then read -r -a sizes <<< "$DOM0_MEM_CHOICES"; set -- "${sizes[@]}"; else set -- "${mem:-$DOM0_MEM}"; fi
 		for m in "$@"; do
 			printf '%s|%s|%s|%s\n' "${id//@MEM@/$m}" "$(printf '%s' "$label" | sed "s/@MEM@/$m/g; s/@XEN@/$xen_version/g")" \
 				"dom0_mem=${m}M,max:${m}M $xen_base${xen:+ $xen}" "$dom0_base xenlive.entry=${id//@MEM@/$m}${dom0:+ $dom0}"
@@ -86,7 +86,8 @@ done
 	echo "insmod all_video"
 	while IFS='|' read -r id label xen dom0; do
 		echo
-		echo "menuentry '$label' --id $id {"
+		hotkey=$(printf '%s' "$label" | sed -n 's/.*\^\(.\).*/\1/p' | tr '[:upper:]' '[:lower:]')
+		echo "menuentry '${label/^/}' --id $id${hotkey:+ --hotkey=$hotkey} {"
 		echo "  echo 'Loading Xen and dom0...'"
 		echo "  multiboot2 /boot/xen.gz $xen"
 		echo "  module2 /boot/vmlinuz $dom0"

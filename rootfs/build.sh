@@ -106,7 +106,7 @@ stage_file "$root" "$WORK/xl.conf" etc/xen/xl.conf
 
 # --- kernel modules ----------------------------------------------------------------
 kmods=$WORK/kernel/lib/modules/$kver
-mapfile -t mods < <(sed 's/#.*//' "$here/modules" | tr -s ' \t' '\n\n' | sed '/^$/d')
+mapfile -t mods < <(sed 's/#.*//' "$here/modules" | xargs -n1)
 "$TOP/scripts/mod-closure.sh" "$kmods" "${mods[@]}" > "$WORK/kos" || die "kernel module closure failed"
 mapfile -t kos < "$WORK/kos"
 for ko in "${kos[@]}"; do stage_file "$root" "$kmods/$ko" "usr/lib/modules/$kver/$ko"; done

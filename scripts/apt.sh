@@ -121,7 +121,7 @@ apt_kernel_package() {
 
 # apt_package_list FILE: package names from FILE (comments, @XEN@)
 apt_package_list() {
-	sed -e 's/#.*//' -e "s/@XEN@/$XEN_VERSION/g" "$1" | tr -s ' \t' '\n\n' | sed '/^$/d'
+	sed -e 's/#.*//' -e "s/@XEN@/$XEN_VERSION/g" "$1" | xargs -n1
 }
 
 # apt_kernel_tree DIR DEB: unpacks a kernel package into DIR and generates
@@ -130,7 +130,7 @@ apt_kernel_tree() {
 	local dir=$1 deb=$2 kver
 	apt_extract "$dir" "$deb"
 	kver=$(cd "$dir/lib/modules" && ls)
-	[ -n "$kver" ] && [ -d "$dir/lib/modules/$kver" ] || die "$deb has no lib/modules/VERSION"
+	{ [ -n "$kver" ] && [ -d "$dir/lib/modules/$kver" ]; } || die "$deb has no lib/modules/VERSION"
 	depmod -b "$dir" "$kver" || die "depmod failed for $deb"
 	printf '%s\n' "$kver"
 }

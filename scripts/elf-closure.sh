@@ -60,7 +60,7 @@ while [ "$i" -lt "${#queue[@]}" ]; do
 	[ -f "$real" ] || die "$f is not a file"
 	interp=$(readelf -lW "$real" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
 	[ -z "$interp" ] || add "$interp"
-	rpath= needed=()
+	rpath='' needed=()
 	while read -r kind val; do
 		case $kind in
 		NEEDED) needed+=("$val") ;;

@@ -75,6 +75,7 @@ stage_begin() {
 	info "building (key $STAGE_KEY)"
 }
 
+# shellcheck disable=SC2034  # STAGE_DONE is read by the cleanup stage_begin registers
 # stage_end: publishes WORK as build/NAME, atomically replacing the old one.
 stage_end() {
 	printf '%s\n' "$STAGE_KEY" > "$WORK/.key"

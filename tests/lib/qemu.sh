@@ -9,7 +9,7 @@
 # Always TCG with -cpu qemu64: KVM hangs here and -cpu max crashes a PV dom0.
 
 : "${QEMU_TMP:=$(mktemp -d "${TMPDIR:-/tmp}/xenlive-qemu.XXXXXX")}"
-QEMU_PID= QEMU_CAT=
+QEMU_PID='' QEMU_CAT=''
 QEMU_BASE=(qemu-system-x86_64 -accel tcg -cpu qemu64 -smp 2 -m 2048 -display none -nic none
 	-no-reboot -monitor none)
 
@@ -61,6 +61,7 @@ qemu_wait() {
 qemu_send() { printf '%s' "$1" >&7; }
 
 QEMU_SEQ=0
+export QEMU_OUT=''   # output of the last qemu_cmd
 # qemu_cmd SECONDS COMMAND: runs COMMAND in the console's shell
 qemu_cmd() {
 	local secs=$1 cmd=$2 n start
@@ -77,5 +78,5 @@ qemu_stop() {
 	[ -z "$QEMU_PID" ] || { kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null; }
 	[ -z "$QEMU_CAT" ] || { kill "$QEMU_CAT" 2>/dev/null; wait "$QEMU_CAT" 2>/dev/null; }
 	exec 7>&- || true
-	QEMU_PID= QEMU_CAT=
+	QEMU_PID='' QEMU_CAT=''
 }

@@ -31,7 +31,8 @@ hostname xenlive
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
 ip link set lo up
 
-for opt in $(cat /proc/cmdline); do
+read -r cmdline < /proc/cmdline
+for opt in $cmdline; do
 	case $opt in
 	xenlive.entry=*) say "boot entry ${opt#*=}" ;;
 	xenlive.verbose=1) set -x ;;
@@ -44,19 +45,20 @@ for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-ne
 done
 mount -t xenfs xenfs /proc/xen || fail "cannot mount xenfs: is this running under Xen?"
 XEN_BIN=/usr/lib/xen-$XEN_VERSION/bin
-$XEN_BIN/xenstored --pid-file /run/xenstored.pid || fail "xenstored did not start"
+"$XEN_BIN"/xenstored --pid-file /run/xenstored.pid || fail "xenstored did not start"
 i=0
 until xenstore-read -s / >/dev/null 2>&1; do
 	i=$((i + 1)); [ $i -lt 100 ] || { fail "xenstored does not answer"; break; }
 	sleep 0.1
 done
-$XEN_BIN/xen-init-dom0 > /run/xenlive/xen-init-dom0.log 2>&1 || fail "xen-init-dom0 failed (see /run/xenlive/xen-init-dom0.log)"
-$XEN_BIN/xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console || fail "xenconsoled did not start"
+"$XEN_BIN"/xen-init-dom0 > /run/xenlive/xen-init-dom0.log 2>&1 || fail "xen-init-dom0 failed (see /run/xenlive/xen-init-dom0.log)"
+"$XEN_BIN"/xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console || fail "xenconsoled did not start"
 
 # --- guest network: a bridge shared by dom0 and the guests, not routed -----
-ip link add name "$BRIDGE" type bridge stp_state 0 forward_delay 0 &&
-ip addr add "$BRIDGE_NET.1/24" dev "$BRIDGE" &&
-ip link set "$BRIDGE" up || fail "cannot set up bridge $BRIDGE"
+if ! { ip link add name "$BRIDGE" type bridge stp_state 0 forward_delay 0 &&
+	ip addr add "$BRIDGE_NET.1/24" dev "$BRIDGE" && ip link set "$BRIDGE" up; }; then
+	fail "cannot set up bridge $BRIDGE"
+fi
 
 # --- the boot medium ---------------------------------------------------------
 for m in ata_piix ata_generic ahci sr_mod isofs sd_mod xhci_pci ehci_pci ohci_pci uhci_hcd usb_storage uas nvme; do

@@ -1,0 +1,93 @@
+#!/bin/bash
+# Boots the built ISO under QEMU (TCG, -cpu qemu64) in every way a user can:
+# BIOS CD, BIOS USB stick, UEFI CD, UEFI USB stick, and through the menus'
+# serial-console entries; checks `xenlive: ready`, the boot medium dom0
+# found, the toolstack (xl info, xl list) and a PV guest with a read-only
+# disk and a bridged network interface (xenlive-selftest).  One machine at a
+# time: TCG guests slow each other badly on two cores.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/check.sh
+. tests/lib/qemu.sh
+trap 'qemu_stop; rm -rf "$TMPD" "$QEMU_TMP"' EXIT
+ISO=${ISO:-out/xenlive.iso}
+[ -f "$ISO" ] || { fail "$ISO is missing (run make first)"; finish; }
+OVMF=/usr/share/ovmf/OVMF.fd
+cd_args=(-drive "file=$ISO,media=cdrom,readonly=on" -boot d)
+usb_args=(-device qemu-xhci,id=xhci -drive "if=none,id=stick,file=$ISO,format=raw,readonly=on"
+	-device usb-storage,bus=xhci.0,drive=stick,bootindex=0)
+READY='xenlive: ready: Xen [0-9.]+, [0-9]+ MiB free'
+
+# boot NAME MEDIUM_REGEX QEMU_ARGS...: boots to ready, checks the medium
+boot() {
+	local name=$1 medium=$2
+	shift 2
+	qemu_start "$name" "$@"
+	if qemu_wait "$READY" 120 "xenlive: ready ($name)"; then
+		pass "$name: reached 'xenlive: ready' ($(qemu_elapsed) s after QEMU start)"
+	else
+		fail "$name: no 'xenlive: ready' within 120 s"
+		qemu_stop
+		return 1
+	fi
+	if qemu_wait "xenlive: boot medium $medium " 1 "medium"; then
+		pass "$name: dom0 found its boot medium: $(tr -d '\r' < "$QEMU_LOG" | grep -oE 'boot medium /dev/[a-z0-9]+' | head -n1)"
+	else
+		fail "$name: dom0 did not report its boot medium as $medium"
+	fi
+	qemu_wait 'xenlive# ' 30 "shell prompt" || { fail "$name: no shell prompt on the serial console"; return 1; }
+}
+
+# --- the harness itself fails on a timeout and shows the console ----------------------
+qemu_start no-media -boot n
+if out=$(qemu_wait 'never-printed' 3 'a marker that never comes'); then
+	fail "harness: a wait for a marker that never comes succeeded"
+elif echo "$out" | grep -q 'timed out after 3s' && echo "$out" | grep -q 'last 40 console lines'; then
+	pass "harness: a timed-out wait fails and prints the last console lines"
+else
+	fail "harness: timeout output was: $out"
+fi
+qemu_stop
+
+# --- BIOS CD: the full toolstack check ---------------------------------------------------
+if boot bios-cd /dev/sr0 "${cd_args[@]}"; then
+	qemu_cmd 30 'xl info | grep -E "^(xen_version|xen_major|xen_minor|free_memory)"'
+	if echo "$QEMU_OUT" | grep -qE '^xen_version +: 4\.17\.'; then pass "bios-cd: xl info reports Xen 4.17 ($(echo "$QEMU_OUT" | awk '/^xen_version/ { print $3 }'))"
+	else fail "bios-cd: xl info said: $QEMU_OUT"; fi
+	qemu_cmd 30 'xl list'
+	echo "$QEMU_OUT" | grep -qE '^Domain-0 +0 ' && pass "bios-cd: xl list shows Domain-0" || fail "bios-cd: xl list said: $QEMU_OUT"
+	qemu_cmd 30 'free -m'
+	used=$(echo "$QEMU_OUT" | awk '$1 == "Mem:" { print $3 }')
+	[ -n "$used" ] && pass "bios-cd: dom0 has $used MiB of memory in use after boot" || fail "bios-cd: free -m said: $QEMU_OUT"
+	if qemu_cmd 180 'xenlive-selftest'; then
+		pass "bios-cd: xl create of a PV guest with a read-only disk and a bridged vif; it reached init, read its disk, pinged dom0; xl destroy removed it"
+	else
+		fail "bios-cd: xenlive-selftest failed"
+	fi
+	echo "$QEMU_OUT" | grep '^xenlive-selftest: ' | sed 's/^/    /'
+	qemu_cmd 30 'xl list | grep -c selftest'
+	echo "$QEMU_OUT" | grep -qx 0 && pass "bios-cd: no guest left after the self-test" || fail "bios-cd: guest left: $QEMU_OUT"
+	qemu_stop
+fi
+
+# --- the other boot paths ----------------------------------------------------------------------
+boot bios-usb '/dev/sd[a-z][0-9]*' "${usb_args[@]}" && qemu_stop
+boot uefi-cd /dev/sr0 -bios "$OVMF" "${cd_args[@]}" && qemu_stop
+boot uefi-usb '/dev/sd[a-z][0-9]*' -bios "$OVMF" "${usb_args[@]}" && qemu_stop
+
+# --- the menus' serial-console entry, chosen with its hotkey -----------------------------------
+menu() { # menu NAME MENU_MARKER KEYS QEMU_ARGS...
+	local name=$1 marker=$2 keys=$3
+	shift 3
+	qemu_start "$name" "$@"
+	qemu_wait "$marker" 60 "boot menu" || { fail "$name: no boot menu on the serial console"; qemu_stop; return; }
+	pass "$name: boot menu shows on the serial console"
+	qemu_send "$keys"
+	qemu_wait 'xenlive: boot entry serial' 120 "the serial entry" &&
+		qemu_wait "$READY" 60 "ready" && pass "$name: the serial-console entry boots to ready" ||
+		fail "$name: the serial-console entry did not boot"
+	qemu_stop
+}
+# isolinux's menu moves to an entry on its hotkey (Enter boots it); GRUB boots it at once
+menu bios-menu 'Automatic boot in' $'s\r' "${cd_args[@]}"
+menu uefi-menu 'will be executed automatically|GNU GRUB' s -bios "$OVMF" "${cd_args[@]}"
+finish

@@ -1,0 +1,103 @@
+#!/bin/bash
+# Checks of the build itself (needs root and a built ISO, as after `make`):
+# the ISO's layout, the no-change rebuild, a config change rebuilding only
+# what depends on it, an interrupted build leaving nothing behind, two builds
+# giving the same bytes, and clear errors for bad configuration.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/check.sh
+[ -f out/xenlive.iso ] || { fail "out/xenlive.iso is missing (run make first)"; finish; }
+iso_sha=$(cut -d' ' -f1 out/SHA256SUMS)
+
+# --- what is on the ISO -------------------------------------------------------------------
+xorriso -indev out/xenlive.iso -find / -type f 2>/dev/null | tr -d "'" > "$TMPD/files"
+for f in /boot/xen.gz /boot/vmlinuz /boot/initrd.img /isolinux/isolinux.bin /isolinux/mboot.c32 \
+	/boot/grub/grub.cfg /boot/grub/efi.img /xenlive.id /guests/kernel/vmlinux.gz; do
+	grep -qx "$f" "$TMPD/files" && pass "ISO holds $f as a plain file" || fail "ISO lacks $f"
+done
+xorriso -indev out/xenlive.iso -report_el_torito plain 2>/dev/null > "$TMPD/eltorito"
+grep -qE 'El Torito boot img : +1 +BIOS' "$TMPD/eltorito" && grep -qE 'El Torito boot img : +2 +UEFI' "$TMPD/eltorito" &&
+	pass "ISO has El Torito boot images for BIOS and UEFI" || fail "El Torito: $(grep 'boot img' "$TMPD/eltorito" | tr '\n' ' ')"
+[ "$(od -An -tx1 -j510 -N2 out/xenlive.iso | tr -d ' ')" = 55aa ] && pass "ISO has an MBR (boots as a USB disk)" || fail "ISO has no MBR signature"
+[ "$(dd if=out/xenlive.iso bs=1 skip=512 count=8 status=none)" = "EFI PART" ] &&
+	pass "ISO has a GPT (UEFI USB boot)" || fail "ISO has no GPT header"
+xorriso -osirrox on -indev out/xenlive.iso -extract /xenlive.id "$TMPD/id" >/dev/null 2>&1
+[ -s "$TMPD/id" ] && [ "$(cat "$TMPD/id")" = "$(cat build/rootfs/build-id)" ] &&
+	pass "ISO carries the id its dom0 looks for" || fail "xenlive.id does not match build/rootfs/build-id"
+xz -dc build/rootfs/initrd.img | cpio -itv --quiet > "$TMPD/cpio" 2>/dev/null
+for f in "usr/lib/xen-[0-9.]+/bin/xl" usr/sbin/xl usr/bin/bash usr/bin/flock usr/sbin/losetup usr/bin/ip \
+	usr/lib/x86_64-linux-gnu/libgcc_s.so.1 "usr/lib/x86_64-linux-gnu/libxenlight.so.[0-9.]+" etc/xen/scripts/block \
+	etc/xen/scripts/vif-bridge init etc/inittab; do
+	grep -qE " $f( |$)" "$TMPD/cpio" && pass "initramfs holds $f" || fail "initramfs lacks $f"
+done
+abs=$(awk '$1 ~ /^l/ && $NF ~ /^\// { print $(NF-2) " -> " $NF }' "$TMPD/cpio" | head -n 3)
+[ -z "$abs" ] && pass "initramfs has no absolute symlinks" || fail "initramfs has absolute symlinks: $abs"
+
+# --- no-change rebuild ---------------------------------------------------------------------
+make -s > "$TMPD/make2" 2>&1
+if [ "$(grep -c 'up to date' "$TMPD/make2")" -eq 4 ] && [ "$(cut -d' ' -f1 out/SHA256SUMS)" = "$iso_sha" ]; then
+	pass "a second make with nothing changed rebuilds nothing"
+else
+	fail "no-change make: $(tr '\n' ' ' < "$TMPD/make2")"
+fi
+
+# --- a configuration change rebuilds only what depends on it --------------------------------
+alt=$TMPD/alt
+mkdir -p "$alt"
+cp -a build "$alt/build"
+rm -rf "$alt/build/tests"
+make -s BUILD="$alt/build" OUT="$alt/out" MENU_TIMEOUT=7 > "$TMPD/make3" 2>&1
+if grep -q '^hypervisor: up to date' "$TMPD/make3" && grep -q '^rootfs: up to date' "$TMPD/make3" &&
+	grep -q '^guests: up to date' "$TMPD/make3" && grep -q '^iso: building' "$TMPD/make3" &&
+	xorriso -osirrox on -indev "$alt/out/xenlive.iso" -extract /isolinux/isolinux.cfg "$TMPD/isolinux.cfg" 2>/dev/null &&
+	grep -qx 'TIMEOUT 70' "$TMPD/isolinux.cfg"; then
+	pass "changing MENU_TIMEOUT rebuilds only the ISO stage, with the new value"
+else
+	fail "config change: $(tr '\n' ' ' < "$TMPD/make3")"
+fi
+rm -rf "$alt"
+
+# --- interrupted build, then a clean second build: same bytes -------------------------------
+fresh=$TMPD/fresh
+mkdir -p "$fresh"
+# as Ctrl-C in a terminal: SIGINT to the whole process group (background jobs
+# start with SIGINT ignored, so restore it first)
+setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' make -s BUILD="$fresh/build" OUT="$fresh/out" > "$TMPD/make4" 2>&1 &
+pid=$!
+for _ in $(seq 600); do [ -d "$fresh/build/rootfs.work/root" ] && break; sleep 0.1; done
+sleep 2
+kill -INT -- "-$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+sleep 1
+left=$(find "$fresh/build" -maxdepth 1 -name '*.work')
+mounts=$(grep -c "$fresh" /proc/mounts)
+loops=$(losetup -a 2>/dev/null | grep -c "$fresh")
+if [ -z "$left" ] && [ "$mounts" -eq 0 ] && [ "$loops" -eq 0 ] && [ ! -e "$fresh/out/xenlive.iso" ]; then
+	pass "Ctrl-C during the rootfs stage leaves no work directory, mount or loop device"
+else
+	fail "after Ctrl-C: work dirs [$left], $mounts mounts, $loops loop devices"
+fi
+if make -s BUILD="$fresh/build" OUT="$fresh/out" > "$TMPD/make5" 2>&1; then
+	pass "the build after an interruption completes"
+	if cmp -s "$fresh/out/xenlive.iso" out/xenlive.iso; then
+		pass "two builds from the same cache give the same ISO bytes ($iso_sha)"
+	else
+		fail "rebuilt ISO differs: $(cut -c1-16 "$fresh/out/SHA256SUMS") vs ${iso_sha:0:16}"
+	fi
+else
+	fail "the build after an interruption failed: $(tail -n 3 "$TMPD/make5" | tr '\n' ' ')"
+fi
+rm -rf "$fresh"
+
+# --- bad input: errors before anything is downloaded -------------------------------------
+empty=$TMPD/empty-cache
+fails_with "unknown XEN_VERSION stops before downloading" "unknown XEN_VERSION '4.99'" \
+	make -s CACHE="$empty" BUILD="$TMPD/b" OUT="$TMPD/o" XEN_VERSION=4.99
+[ ! -e "$empty" ] && pass "nothing was downloaded for a bad XEN_VERSION" || fail "a cache was created for a bad XEN_VERSION"
+fails_with "an unreachable mirror is named with the variable that overrides it" \
+	'cannot read the Debian archive at http://127\.0\.0\.1:9/debian .*override with MIRROR=' \
+	make -s CACHE="$empty" BUILD="$TMPD/b" OUT="$TMPD/o" MIRROR=http://127.0.0.1:9/debian SECURITY_MIRROR=
+[ "$(grep -c 'error' "$TMPD/fw.out")" -eq 1 ] && pass "the unreachable-mirror error is one line" ||
+	fail "unreachable mirror printed $(grep -c error "$TMPD/fw.out") error lines"
+[ ! -e "$TMPD/o/xenlive.iso" ] && [ -z "$(find "$TMPD/b" -name '*.work' 2>/dev/null)" ] &&
+	pass "a failed build leaves no ISO and no half-built stage" || fail "a failed build left output behind"
+finish
