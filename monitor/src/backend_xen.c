@@ -1,0 +1,789 @@
+/* backend_xen.c — the real backend: libxenstat for figures, libxenlight
+ * for lifecycle and sizing, libxenstore for the in-guest agent.
+ *
+ *  - Snapshot: xenstat_get_node(XENSTAT_VCPU | XENSTAT_NETWORK |
+ *    XENSTAT_XEN_VERSION); block I/O is read from
+ *    /sys/bus/xen-backend/devices/vbd-DOMID-DEV/statistics/{rd,wr}_sect
+ *    directly (some libxenstat versions store rd_sect into wr_sects).
+ *    Network counters come from dom0's vifD.N, so the guest's RX is the
+ *    vif's TX and vice versa.
+ *  - State: xenstat flags (dying, crashed, shutdown, paused); otherwise
+ *    "ready" when the agent wrote data/xenlive/state = ready, else booting.
+ *    Domain 0 is "running".
+ *  - Launch: forks a child which calls libxl_postfork_child_noexec, opens
+ *    its own libxl context and runs xenops_create (libxl_domain_create_new
+ *    + unpause), so the screen stays live during the few seconds a build
+ *    takes. The child reports "OK domid" or "ERR message" through a pipe;
+ *    backend_poll turns that into a log line.
+ *  - Destroy runs the same way (hotplug scripts take a while); pause,
+ *    unpause, shutdown and scheduler changes are quick libxl calls.
+ *  - Nobody runs xl's per-domain monitor process here, so on_poweroff=
+ *    destroy is done by us: a domain that shut down (not crashed) is
+ *    destroyed and logged. A crashed one stays, shown as crashed.
+ *  - Console: fork + exec `xl console NAME`, wait (Ctrl-] detaches). */
+#include "backend.h"
+#include "guestcfg.h"
+#include "xalloc.h"
+#include "xenops.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <xenstat.h>
+
+#define MAX_JOBS 16
+#define MAX_KNOWN 256
+#define VBD_DIR "/sys/bus/xen-backend/devices"
+
+enum job_kind { JOB_LAUNCH, JOB_DESTROY };
+
+struct job {
+	enum job_kind kind;
+	pid_t pid;
+	int fd;
+	char name[DOM_NAME_MAX];
+	char distro[CAT_ID_MAX];
+	unsigned mem_mib;
+	double t;
+	int domid;                  /* destroy: which domain */
+	struct guestcfg *cfg;       /* launch: what to build (parent frees) */
+	char out[512];
+	size_t outlen;
+	int eof;
+};
+
+/* What we remember about a domain between snapshots. */
+struct known {
+	int id;
+	char name[DOM_NAME_MAX];
+	double ready_at;            /* when we first saw state=ready, 0 = not yet */
+	int reaped;                 /* destroy after shutdown already started */
+};
+
+struct xenb {
+	struct backend base;
+	xenstat_handle *xst;
+	libxl_ctx *ctx;
+	struct xenops_log log;
+	struct xs_handle *xs;
+	struct job jobs[MAX_JOBS];
+	size_t njobs;
+	struct known known[MAX_KNOWN];
+	size_t nknown;
+	unsigned seq;
+	char msg[8][200];
+	unsigned nmsg;
+};
+
+static struct xenb *X(struct backend *b)
+{
+	return (struct xenb *)b;
+}
+
+static void say(struct xenb *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct xenb *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->nmsg == sizeof x->msg / sizeof x->msg[0]) {
+		memmove(x->msg[0], x->msg[1], sizeof x->msg - sizeof x->msg[0]);
+		x->nmsg--;
+	}
+	va_start(ap, fmt);
+	vsnprintf(x->msg[x->nmsg++], sizeof x->msg[0], fmt, ap);
+	va_end(ap);
+}
+
+/* xenstore read of /local/domain/ID/data/xenlive/KEY into out ("" if absent). */
+static void xl_read(struct xenb *x, int id, const char *key, char *out, size_t len)
+{
+	char path[128];
+	unsigned n = 0;
+	char *v;
+
+	out[0] = '\0';
+	if (!x->xs)
+		return;
+	snprintf(path, sizeof path, "/local/domain/%d/data/xenlive/%s", id, key);
+	v = xs_read(x->xs, XBT_NULL, path, &n);
+	if (!v)
+		return;
+	snprintf(out, len, "%.*s", (int)n, v);
+	free(v);
+}
+
+static struct known *known_get(struct xenb *x, int id, const char *name)
+{
+	for (size_t i = 0; i < x->nknown; i++)
+		if (x->known[i].id == id && !strcmp(x->known[i].name, name))
+			return &x->known[i];
+	if (x->nknown == MAX_KNOWN)
+		return NULL;
+	struct known *k = &x->known[x->nknown++];
+	memset(k, 0, sizeof *k);
+	k->id = id;
+	xstrlcpy(k->name, name, sizeof k->name);
+	return k;
+}
+
+static void known_prune(struct xenb *x, const struct snapshot *s)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < x->nknown; i++) {
+		int present = 0;
+
+		for (size_t j = 0; j < s->n && !present; j++)
+			present = s->dom[j].id == x->known[i].id &&
+				  !strcmp(s->dom[j].name, x->known[i].name);
+		if (present)
+			x->known[o++] = x->known[i];
+	}
+	x->nknown = o;
+}
+
+static unsigned long long read_ull(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Sum the block-backend sector counters per domain. */
+static void read_vbds(struct snapshot *s)
+{
+	DIR *d = opendir(VBD_DIR);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		unsigned domid, dev;
+		char path[512];
+
+		if (sscanf(e->d_name, "vbd-%u-%u", &domid, &dev) != 2)
+			continue;
+		for (size_t i = 0; i < s->n; i++) {
+			if (s->dom[i].id != (int)domid)
+				continue;
+			snprintf(path, sizeof path, VBD_DIR "/%s/statistics/rd_sect", e->d_name);
+			s->dom[i].disk_rd_sectors += read_ull(path);
+			snprintf(path, sizeof path, VBD_DIR "/%s/statistics/wr_sect", e->d_name);
+			s->dom[i].disk_wr_sectors += read_ull(path);
+		}
+	}
+	closedir(d);
+}
+
+static int spawn(struct xenb *x, struct job *j, int (*work)(struct xenb *, struct job *, char *, size_t),
+		 char *err, size_t errlen)
+{
+	int p[2];
+	pid_t pid;
+
+	if (x->njobs == MAX_JOBS) {
+		snprintf(err, errlen, "too many operations in flight; wait a moment");
+		return -1;
+	}
+	if (pipe(p)) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		char res[400];
+		int fd = open("/dev/null", O_RDWR);
+		int rc;
+
+		/* No terminal for the child: libxl and hotplug output would
+		 * scribble over the screen. */
+		close(p[0]);
+		if (fd >= 0) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
+		}
+		signal(SIGINT, SIG_IGN);
+		libxl_postfork_child_noexec(x->ctx);
+		rc = work(x, j, res, sizeof res);
+		if (write(p[1], res, strlen(res)) < 0)
+			rc = 1;
+		_exit(rc ? 1 : 0);
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	j->pid = pid;
+	j->fd = p[0];
+	j->outlen = 0;
+	j->eof = 0;
+	x->jobs[x->njobs++] = *j;
+	return 0;
+}
+
+static int work_launch(struct xenb *x, struct job *j, char *res, size_t len)
+{
+	struct xenops_log log;
+	libxl_ctx *ctx;
+	uint32_t domid;
+	char err[360];
+
+	(void)x;
+	xenops_log_init(&log, 0);
+	if (!(ctx = xenops_ctx(&log, err, sizeof err))) {
+		snprintf(res, len, "ERR %s", err);
+		return 1;
+	}
+	if (xenops_create(ctx, &log, j->cfg, j->t, &domid, err, sizeof err)) {
+		snprintf(res, len, "ERR %s", err);
+		libxl_ctx_free(ctx);
+		return 1;
+	}
+	snprintf(res, len, "OK %u", domid);
+	libxl_ctx_free(ctx);
+	return 0;
+}
+
+static int work_destroy(struct xenb *x, struct job *j, char *res, size_t len)
+{
+	struct xenops_log log;
+	libxl_ctx *ctx;
+	char err[360];
+
+	(void)x;
+	xenops_log_init(&log, 0);
+	if (!(ctx = xenops_ctx(&log, err, sizeof err))) {
+		snprintf(res, len, "ERR %s", err);
+		return 1;
+	}
+	if (libxl_domain_destroy(ctx, (uint32_t)j->domid, NULL)) {
+		snprintf(res, len, "ERR libxl could not destroy domain %d%s%s", j->domid,
+			 log.last[0] ? ": " : "", log.last);
+		libxl_ctx_free(ctx);
+		return 1;
+	}
+	snprintf(res, len, "OK %d", j->domid);
+	libxl_ctx_free(ctx);
+	return 0;
+}
+
+/* Collect finished jobs; one message per finished job. */
+static void reap_jobs(struct xenb *x)
+{
+	for (size_t i = 0; i < x->njobs; i++) {
+		struct job *j = &x->jobs[i];
+		int status;
+		pid_t r;
+
+		while (!j->eof && j->outlen < sizeof j->out - 1) {
+			ssize_t n = read(j->fd, j->out + j->outlen, sizeof j->out - 1 - j->outlen);
+
+			if (n > 0)
+				j->outlen += (size_t)n;
+			else if (n == 0)
+				j->eof = 1;
+			else if (errno != EINTR)
+				break;
+		}
+		j->out[j->outlen] = '\0';
+		r = waitpid(j->pid, &status, WNOHANG);
+		if (r == 0)
+			continue;
+		if (r < 0 && errno == EINTR)
+			continue;
+		/* Finished (or lost: r < 0). Drain what is left. */
+		for (;;) {
+			ssize_t n = read(j->fd, j->out + j->outlen, sizeof j->out - 1 - j->outlen);
+
+			if (n <= 0 || j->outlen + (size_t)n >= sizeof j->out - 1)
+				break;
+			j->outlen += (size_t)n;
+		}
+		j->out[j->outlen] = '\0';
+		close(j->fd);
+		if (!strncmp(j->out, "OK ", 3)) {
+			if (j->kind == JOB_LAUNCH)
+				say(x, "%s created as domain %s, booting", j->name, j->out + 3);
+			else
+				say(x, "%s destroyed; its memory is free", j->name);
+		} else {
+			const char *why = !strncmp(j->out, "ERR ", 4) ? j->out + 4
+				: "the helper process died";
+			say(x, "%s of %s failed: %s", j->kind == JOB_LAUNCH ? "launch" : "destroy",
+			    j->name, why);
+		}
+		free(j->cfg);
+		memmove(j, j + 1, (x->njobs - i - 1) * sizeof *j);
+		x->njobs--;
+		i--;
+	}
+}
+
+static int start_destroy(struct xenb *x, int id, const char *name, char *err, size_t errlen)
+{
+	struct job j;
+
+	for (size_t i = 0; i < x->njobs; i++)
+		if (x->jobs[i].kind == JOB_DESTROY && x->jobs[i].domid == id)
+			return 0;   /* already on it */
+	memset(&j, 0, sizeof j);
+	j.kind = JOB_DESTROY;
+	j.domid = id;
+	xstrlcpy(j.name, name, sizeof j.name);
+	return spawn(x, &j, work_destroy, err, errlen);
+}
+
+static enum dom_state state_of(struct xenb *x, xenstat_domain *d, int id)
+{
+	char st[32];
+
+	if (xenstat_domain_dying(d))
+		return DS_DYING;
+	if (xenstat_domain_crashed(d))
+		return DS_CRASHED;
+	if (xenstat_domain_shutdown(d))
+		return DS_SHUTDOWN;
+	if (xenstat_domain_paused(d))
+		return DS_PAUSED;
+	if (id == 0)
+		return DS_RUNNING;
+	xl_read(x, id, "state", st, sizeof st);
+	return !strcmp(st, "ready") ? DS_READY : DS_BOOTING;
+}
+
+static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
+			char *err, size_t errlen)
+{
+	struct xenb *x = X(b);
+	xenstat_node *node;
+	unsigned n;
+
+	memset(s, 0, sizeof *s);
+	reap_jobs(x);
+	node = xenstat_get_node(x->xst, XENSTAT_VCPU | XENSTAT_NETWORK | XENSTAT_XEN_VERSION);
+	if (!node) {
+		snprintf(err, errlen, "libxenstat could not read the host (xenstat_get_node)");
+		return -1;
+	}
+	s->t = now;
+	snprintf(s->host.xen_version, sizeof s->host.xen_version, "%s",
+		 xenstat_node_xen_version(node) ? xenstat_node_xen_version(node) : "?");
+	s->host.cpus = xenstat_node_num_cpus(node);
+	s->host.total_kib = xenstat_node_tot_mem(node) / 1024;
+	s->host.free_kib = xenstat_node_free_mem(node) / 1024;
+
+	n = xenstat_node_num_domains(node);
+	s->dom = xcalloc((size_t)n + x->njobs + 1, sizeof *s->dom);
+	for (unsigned i = 0; i < n; i++) {
+		xenstat_domain *d = xenstat_node_domain_by_index(node, i);
+		struct dom_sample *o;
+		const char *name;
+		char buf[64];
+		struct known *k;
+		libxl_domain_sched_params sp;
+
+		if (!d)
+			continue;
+		o = &s->dom[s->n++];
+		o->id = (int)xenstat_domain_id(d);
+		name = xenstat_domain_name(d);
+		snprintf(o->name, sizeof o->name, "%s", name ? name : "?");
+		o->state = state_of(x, d, o->id);
+		o->cpu_ns = xenstat_domain_cpu_ns(d);
+		o->vcpus = xenstat_domain_num_vcpus(d);
+		o->mem_kib = xenstat_domain_cur_mem(d) / 1024;
+		o->maxmem_kib = xenstat_domain_max_mem(d) / 1024;
+		for (unsigned k2 = 0; k2 < xenstat_domain_num_networks(d); k2++) {
+			xenstat_network *net = xenstat_domain_network(d, k2);
+
+			/* dom0's vif sees the guest's traffic mirrored. */
+			o->net_rx_bytes += xenstat_network_tbytes(net);
+			o->net_tx_bytes += xenstat_network_rbytes(net);
+		}
+		o->started = o->id ? (double)libxl_vm_get_start_time(x->ctx, (uint32_t)o->id) : 0;
+		o->boot_secs = -1;
+		o->weight = o->cap = -1;
+		libxl_domain_sched_params_init(&sp);
+		if (libxl_domain_sched_params_get(x->ctx, (uint32_t)o->id, &sp) == 0) {
+			o->weight = sp.weight;
+			o->cap = sp.cap < 0 ? 0 : sp.cap;
+		}
+		libxl_domain_sched_params_dispose(&sp);
+		if (o->id == 0)
+			continue;
+		xl_read(x, o->id, "distro", o->distro, sizeof o->distro);
+		if (!o->distro[0]) {   /* not launched by us: guess from "distro-N" */
+			const char *dash = strrchr(o->name, '-');
+
+			if (dash && dash > o->name)
+				snprintf(o->distro, sizeof o->distro, "%.*s",
+					 (int)(dash - o->name), o->name);
+		}
+		xl_read(x, o->id, "workload", o->workload, sizeof o->workload);
+		k = known_get(x, o->id, o->name);
+		if (k && o->state == DS_READY && k->ready_at == 0)
+			k->ready_at = now;
+		xl_read(x, o->id, "launched", buf, sizeof buf);
+		if (k && k->ready_at > 0 && buf[0]) {
+			double launched = strtod(buf, NULL);
+
+			if (launched > 0 && k->ready_at >= launched)
+				o->boot_secs = k->ready_at - launched;
+		}
+		/* on_poweroff = destroy: nobody else will. */
+		if (k && o->state == DS_SHUTDOWN && !k->reaped) {
+			char e2[200];
+
+			k->reaped = 1;
+			if (start_destroy(x, o->id, o->name, e2, sizeof e2))
+				say(x, "%s shut down but could not be cleaned up: %s", o->name, e2);
+			else
+				say(x, "%s shut down; cleaning up", o->name);
+		}
+	}
+	xenstat_free_node(node);
+	read_vbds(s);
+	known_prune(x, s);
+	/* Launches still being built. */
+	for (size_t i = 0; i < x->njobs; i++) {
+		const struct job *j = &x->jobs[i];
+		struct dom_sample *o;
+		int exists = 0;
+
+		if (j->kind != JOB_LAUNCH)
+			continue;
+		for (size_t k2 = 0; k2 < s->n && !exists; k2++)
+			exists = !strcmp(s->dom[k2].name, j->name);
+		if (exists)
+			continue;
+		o = &s->dom[s->n++];
+		o->id = -1;
+		xstrlcpy(o->name, j->name, sizeof o->name);
+		xstrlcpy(o->distro, j->distro, sizeof o->distro);
+		o->state = DS_BOOTING;
+		o->vcpus = 1;
+		o->maxmem_kib = (uint64_t)j->mem_mib * 1024;
+		o->boot_secs = -1;
+		o->weight = o->cap = -1;
+	}
+	return 0;
+}
+
+/* Quick check between snapshots: notice "ready" promptly, so the
+ * launch -> ready time is accurate to the UI's tick, not the refresh. */
+static int xen_poll(struct backend *b, double now, char *msg, size_t len)
+{
+	struct xenb *x = X(b);
+
+	reap_jobs(x);
+	for (size_t i = 0; i < x->nknown; i++) {
+		struct known *k = &x->known[i];
+		char st[32];
+
+		if (k->ready_at > 0 || k->id <= 0)
+			continue;
+		xl_read(x, k->id, "state", st, sizeof st);
+		if (!strcmp(st, "ready"))
+			k->ready_at = now;
+	}
+	if (!x->nmsg)
+		return 0;
+	xstrlcpy(msg, x->msg[0], len);
+	memmove(x->msg[0], x->msg[1], sizeof x->msg - sizeof x->msg[0]);
+	x->nmsg--;
+	return 1;
+}
+
+static int xen_launch(struct backend *b, double now, const struct catalog_entry *e,
+		      unsigned memory_mib, const char *name, char *err, size_t errlen)
+{
+	struct xenb *x = X(b);
+	struct guestcfg g;
+	struct job j;
+	uint32_t dummy;
+
+	if (guestcfg_build(e, memory_mib, name, &g, err, errlen) ||
+	    guestcfg_check_files(&g, err, errlen))
+		return -1;
+	if (libxl_name_to_domid(x->ctx, name, &dummy) == 0) {
+		snprintf(err, errlen, "a domain named %s already exists", name);
+		return -1;
+	}
+	for (size_t i = 0; i < x->njobs; i++) {
+		if (!strcmp(x->jobs[i].name, name)) {
+			snprintf(err, errlen, "%s is already being created", name);
+			return -1;
+		}
+	}
+	memset(&j, 0, sizeof j);
+	j.kind = JOB_LAUNCH;
+	xstrlcpy(j.name, name, sizeof j.name);
+	xstrlcpy(j.distro, e->id, sizeof j.distro);
+	j.mem_mib = g.memory_mib;
+	j.t = now;
+	j.cfg = xmalloc(sizeof *j.cfg);
+	*j.cfg = g;
+	if (spawn(x, &j, work_launch, err, errlen)) {
+		free(j.cfg);
+		return -1;
+	}
+	return 0;
+}
+
+static int xen_pending(struct backend *b)
+{
+	struct xenb *x = X(b);
+	int n = 0;
+
+	reap_jobs(x);
+	for (size_t i = 0; i < x->njobs; i++)
+		n += x->jobs[i].kind == JOB_LAUNCH;
+	return n;
+}
+
+static int guest_id_ok(int id, char *err, size_t errlen)
+{
+	if (id <= 0) {
+		snprintf(err, errlen, id == 0 ? "refusing to touch Domain-0" : "no such domain");
+		return 0;
+	}
+	return 1;
+}
+
+static void name_of(struct xenb *x, int id, char *out, size_t len)
+{
+	char *n = libxl_domid_to_name(x->ctx, (uint32_t)id);
+
+	snprintf(out, len, "%s", n ? n : "domain");
+	free(n);
+}
+
+static int fail_libxl(struct xenb *x, const char *what, int id, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s of domain %d failed%s%s", what, id,
+		 x->log.last[0] ? ": " : "", x->log.last);
+	return -1;
+}
+
+static int xen_destroy(struct backend *b, double now, int id, char *err, size_t errlen)
+{
+	struct xenb *x = X(b);
+	char name[DOM_NAME_MAX];
+
+	(void)now;
+	if (!guest_id_ok(id, err, errlen))
+		return -1;
+	name_of(x, id, name, sizeof name);
+	return start_destroy(x, id, name, err, errlen);
+}
+
+static int xen_pause(struct backend *b, int id, char *err, size_t errlen)
+{
+	struct xenb *x = X(b);
+
+	if (!guest_id_ok(id, err, errlen))
+		return -1;
+	x->log.last[0] = '\0';
+	return libxl_domain_pause(x->ctx, (uint32_t)id, NULL) ? fail_libxl(x, "pause", id, err, errlen) : 0;
+}
+
+static int xen_unpause(struct backend *b, int id, char *err, size_t errlen)
+{
+	struct xenb *x = X(b);
+
+	if (!guest_id_ok(id, err, errlen))
+		return -1;
+	x->log.last[0] = '\0';
+	return libxl_domain_unpause(x->ctx, (uint32_t)id, NULL) ? fail_libxl(x, "unpause", id, err, errlen) : 0;
+}
+
+static int xen_shutdown(struct backend *b, double now, int id, char *err, size_t errlen)
+{
+	struct xenb *x = X(b);
+
+	(void)now;
+	if (!guest_id_ok(id, err, errlen))
+		return -1;
+	x->log.last[0] = '\0';
+	/* Writes control/shutdown = poweroff; the guest's kernel acts on it
+	 * (PV guests have no ACPI fallback). The snapshot cleans up after. */
+	return libxl_domain_shutdown(x->ctx, (uint32_t)id, NULL)
+		? fail_libxl(x, "shutdown", id, err, errlen) : 0;
+}
+
+static int xen_set_sched(struct backend *b, int id, int weight, int cap,
+			 char *err, size_t errlen)
+{
+	struct xenb *x = X(b);
+	libxl_domain_sched_params sp;
+	int rc;
+
+	if (id < 0) {
+		snprintf(err, errlen, "no such domain");
+		return -1;
+	}
+	if (weight < 1 || weight > 65535 || cap < 0 || cap > 6400) {
+		snprintf(err, errlen, "weight must be 1..65535 and cap 0..6400");
+		return -1;
+	}
+	libxl_domain_sched_params_init(&sp);
+	if (libxl_domain_sched_params_get(x->ctx, (uint32_t)id, &sp)) {
+		libxl_domain_sched_params_dispose(&sp);
+		return fail_libxl(x, "reading scheduler parameters", id, err, errlen);
+	}
+	sp.weight = weight;
+	sp.cap = cap;
+	x->log.last[0] = '\0';
+	rc = libxl_domain_sched_params_set(x->ctx, (uint32_t)id, &sp);
+	libxl_domain_sched_params_dispose(&sp);
+	return rc ? fail_libxl(x, "setting weight/cap", id, err, errlen) : 0;
+}
+
+static int xen_console(struct backend *b, int id, const char *name, char *err, size_t errlen)
+{
+	pid_t pid;
+	int status;
+
+	(void)b;
+	(void)id;
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		execlp("xl", "xl", "console", name, (char *)NULL);
+		fprintf(stderr, "livetop: cannot run xl console: %s\n", strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		snprintf(err, errlen, "cannot run 'xl console %s' (is xl installed?)", name);
+		return -1;
+	}
+	return 0;
+}
+
+static int xen_workload(struct backend *b, double now, int id, const struct workload_req *r,
+			char *err, size_t errlen)
+{
+	struct xenb *x = X(b);
+	char st[32], ip[64] = "", val[128], path[128];
+
+	(void)now;
+	if (!guest_id_ok(id, err, errlen))
+		return -1;
+	if (!x->xs) {
+		snprintf(err, errlen, "no connection to xenstore");
+		return -1;
+	}
+	xl_read(x, id, "state", st, sizeof st);
+	if (strcmp(st, "ready")) {
+		snprintf(err, errlen, "no running agent yet (the guest must be ready)");
+		return -1;
+	}
+	if (r->kind == WL_PING) {
+		xl_read(x, r->target_id, "ip", ip, sizeof ip);
+		if (!ip[0]) {
+			snprintf(err, errlen, "domain %d has not reported an IP address "
+				 "(data/xenlive/ip)", r->target_id);
+			return -1;
+		}
+	}
+	workload_format(r, ++x->seq, ip, val, sizeof val);
+	snprintf(path, sizeof path, "/local/domain/%d/data/xenlive/request", id);
+	if (!xs_write(x->xs, XBT_NULL, path, val, (unsigned)strlen(val))) {
+		snprintf(err, errlen, "xenstore write of %s failed: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void xen_close(struct backend *b)
+{
+	struct xenb *x = X(b);
+
+	/* Running helpers finish on their own; do not leave zombies behind
+	 * while we still can wait briefly. */
+	for (size_t i = 0; i < x->njobs; i++) {
+		close(x->jobs[i].fd);
+		free(x->jobs[i].cfg);
+	}
+	if (x->xs)
+		xs_close(x->xs);
+	libxl_ctx_free(x->ctx);
+	xenstat_uninit(x->xst);
+	free(x);
+}
+
+static const struct backend_ops xen_ops = {
+	.kind = "xen",
+	.snapshot = xen_snapshot,
+	.poll = xen_poll,
+	.launch = xen_launch,
+	.pending = xen_pending,
+	.destroy = xen_destroy,
+	.pause = xen_pause,
+	.unpause = xen_unpause,
+	.shutdown = xen_shutdown,
+	.set_sched = xen_set_sched,
+	.console = xen_console,
+	.workload = xen_workload,
+	.close = xen_close,
+};
+
+int backend_xen_available(void)
+{
+	return 1;
+}
+
+struct backend *backend_xen_open(char *err, size_t errlen)
+{
+	struct xenb *x = xcalloc(1, sizeof *x);
+
+	x->base.ops = &xen_ops;
+	xenops_log_init(&x->log, 0);
+	if (access("/proc/xen/capabilities", R_OK) != 0 && access("/dev/xen/privcmd", R_OK) != 0) {
+		snprintf(err, errlen, "not running in a Xen dom0 (no /proc/xen or /dev/xen); "
+			 "try livetop --demo");
+		free(x);
+		return NULL;
+	}
+	x->xst = xenstat_init();
+	if (!x->xst) {
+		snprintf(err, errlen, "libxenstat could not start (are you root in dom0, "
+			 "is xenstored running?); try livetop --demo");
+		free(x);
+		return NULL;
+	}
+	if (!(x->ctx = xenops_ctx(&x->log, err, errlen))) {
+		xenstat_uninit(x->xst);
+		free(x);
+		return NULL;
+	}
+	x->xs = xs_open(0);
+	return &x->base;
+}

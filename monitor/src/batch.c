@@ -1,0 +1,172 @@
+/* batch.c — `livetop -b`: the screen's figures as plain text or CSV, one
+ * block per update (xentop -b style). Also the test hook of the UI's data. */
+#include "app.h"
+#include "sizing.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void print_summary(struct app *a)
+{
+	struct mem_split s;
+	char line[512];
+	size_t o;
+	time_t t = (time_t)a->m.cur.t;
+	struct tm tm;
+
+	model_mem(&a->m, &s);
+	localtime_r(&t, &tm);
+	o = (size_t)snprintf(line, sizeof line,
+			     "livetop %02d:%02d:%02d  Xen %s  %u CPUs  memory %llu MiB: "
+			     "dom0 %llu, guests %llu, xen %llu, free %llu",
+			     tm.tm_hour, tm.tm_min, tm.tm_sec, a->m.cur.host.xen_version,
+			     a->m.cur.host.cpus,
+			     (unsigned long long)(s.total_kib / 1024),
+			     (unsigned long long)(s.dom0_kib / 1024),
+			     (unsigned long long)(s.guests_kib / 1024),
+			     (unsigned long long)(s.xen_kib / 1024),
+			     (unsigned long long)(s.free_kib / 1024));
+	for (size_t i = 0; i < a->cat.n && o < sizeof line; i++) {
+		char shortname[CAT_NAME_MAX];
+
+		catalog_short_name(&a->cat.e[i], shortname, sizeof shortname);
+		o += (size_t)snprintf(line + o, sizeof line - o, "%s %u more %s",
+				      i ? "," : "  fits", model_fits(&a->m, a->cat.e[i].memory_mib),
+				      shortname);
+	}
+	puts(line);
+}
+
+static void print_text(struct app *a)
+{
+	struct fmt_ctx ctx = { .utf8 = a->utf8, .csv = false };
+	char cell[128], out[256];
+
+	print_summary(a);
+	for (int c = 0; c < COL__COUNT; c++) {
+		const struct column *col = &model_cols[c];
+		const char *mark = c == (int)a->m.sort_col ? (a->m.sort_desc ? "v" : "^") : "";
+		char t[32];
+
+		snprintf(t, sizeof t, "%s%s", col->title, mark);
+		printf(col->right ? "%s%*s" : "%s%-*s", c ? " " : "", col->width, t);
+	}
+	putchar('\n');
+	for (size_t r = 0; r < a->m.nrows; r++) {
+		for (int c = 0; c < COL__COUNT; c++) {
+			const struct column *col = &model_cols[c];
+
+			col->fmt(&a->m.rows[r], cell, sizeof cell, &ctx);
+			if (!a->utf8) {
+				ascii_fallback(cell, out, sizeof out);
+				memcpy(cell, out, strlen(out) + 1);
+			}
+			/* Pad by characters, not bytes (the sparkline is UTF-8). */
+			int chars = 0;
+			for (const char *p = cell; *p; p++)
+				chars += ((unsigned char)*p & 0xc0) != 0x80;
+			int pad = col->width > chars ? col->width - chars : 0;
+			if (c)
+				putchar(' ');
+			if (col->right)
+				printf("%*s%s", pad, "", cell);
+			else if (c == COL__COUNT - 1)
+				fputs(cell, stdout);
+			else
+				printf("%s%*s", cell, pad, "");
+		}
+		putchar('\n');
+	}
+}
+
+static void csv_field(const char *s, bool first)
+{
+	if (!first)
+		putchar(',');
+	if (strpbrk(s, ",\"\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+}
+
+static void print_csv(struct app *a, bool header)
+{
+	struct fmt_ctx ctx = { .utf8 = false, .csv = true };
+	char cell[128], t[32];
+
+	if (header) {
+		csv_field("time", true);
+		for (int c = 0; c < COL__COUNT; c++)
+			csv_field(model_cols[c].csv, false);
+		putchar('\n');
+	}
+	snprintf(t, sizeof t, "%.1f", a->m.cur.t);
+	for (size_t r = 0; r < a->m.nrows; r++) {
+		csv_field(t, true);
+		for (int c = 0; c < COL__COUNT; c++) {
+			model_cols[c].fmt(&a->m.rows[r], cell, sizeof cell, &ctx);
+			csv_field(cell, false);
+		}
+		putchar('\n');
+	}
+}
+
+int batch_run(struct app *a)
+{
+	unsigned long logged = 0;
+	long n = a->iterations > 0 ? a->iterations : -1;
+
+	/* So a demo run has something to show: one guest of each distro. */
+	if (a->demo) {
+		if (app_refresh(a))
+			return 1;
+		for (size_t i = 0; i < a->cat.n; i++)
+			app_launch(a, &a->cat.e[i]);
+		model_forget_samples(&a->m);   /* the first block has no rates */
+	}
+	for (long i = 0; n < 0 || i < n; i++) {
+		if (i)
+			sleep_seconds(a->delay);
+		app_poll(a);
+		if (app_refresh(a) && !a->m.have_cur) {
+			const struct log_entry *e = model_log_get(&a->m, 0);
+
+			fprintf(stderr, "livetop: %s\n", e ? e->text : "no data");
+			return 1;
+		}
+		if (a->csv) {
+			print_csv(a, i == 0);
+		} else {
+			if (i)
+				putchar('\n');
+			print_text(a);
+			/* New events since the last block, oldest first. */
+			unsigned long fresh = a->m.log_total - logged;
+			if (fresh > a->m.log_n)
+				fresh = a->m.log_n;
+			for (size_t k = fresh; k-- > 0;) {
+				const struct log_entry *e = model_log_get(&a->m, k);
+				char text[LOG_TEXT];
+
+				if (a->utf8)
+					printf("event: %s\n", e->text);
+				else {
+					ascii_fallback(e->text, text, sizeof text);
+					printf("event: %s\n", text);
+				}
+			}
+			logged = a->m.log_total;
+		}
+		fflush(stdout);
+	}
+	return 0;
+}

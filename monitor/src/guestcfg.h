@@ -1,0 +1,52 @@
+/* guestcfg.h — turn a catalogue entry into one guest's configuration.
+ *
+ * Pure: the real backend and xenlive-launch feed the result to libxl; the
+ * fake backend and --dry-run only print it. Strings follow xl's syntax:
+ *   disk  "format=raw,vdev=xvda,access=ro,target=IMAGE"
+ *   vif   "bridge=xenbr0,mac=00:16:3e:XX:XX:XX" (XX from a hash of the name)
+ *   cmdline  catalogue cmdline + " xenlive.name=NAME" */
+#ifndef GUESTCFG_H
+#define GUESTCFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "catalog.h"
+
+#define GUEST_NAME_MAX 48
+#define GUEST_BRIDGE "xenbr0"
+
+struct guestcfg {
+	char name[GUEST_NAME_MAX];
+	char distro[CAT_ID_MAX];
+	unsigned memory_mib;
+	unsigned vcpus;
+	char image[CAT_PATH_MAX];
+	char kernel[CAT_PATH_MAX];
+	char ramdisk[CAT_PATH_MAX];
+	char cmdline[CAT_CMDLINE_MAX + GUEST_NAME_MAX + 16];
+	char disk[CAT_PATH_MAX + 48];
+	char vif[64];
+	uint8_t mac[6];
+};
+
+/* Lowest free "PREFIX-N" (N >= 1) not among the n existing names. */
+void guestcfg_alloc_name(const char *prefix, const char *const *existing, size_t n,
+			 char *out, size_t len);
+/* Is name usable as a domain name ([A-Za-z0-9_.-], 1..GUEST_NAME_MAX-1)? */
+int guestcfg_name_ok(const char *name);
+/* 00:16:3e (Xen's OUI) + three bytes of an FNV-1a hash of name. */
+void guestcfg_mac(const char *name, uint8_t mac[6]);
+/* Build the config. memory_mib 0 = the catalogue's default. Fails (-1, err)
+ * when memory is below the distro's minimum or the name is invalid. Does
+ * not look at the file system (see guestcfg_check_files). */
+int guestcfg_build(const struct catalog_entry *e, unsigned memory_mib,
+		   const char *name, struct guestcfg *out, char *err, size_t errlen);
+/* Check that image, kernel and ramdisk exist; -1 + err naming the first
+ * missing one. */
+int guestcfg_check_files(const struct guestcfg *g, char *err, size_t errlen);
+/* Write the config in xl.cfg syntax (used by xenlive-launch --dry-run). */
+void guestcfg_write_xl(const struct guestcfg *g, FILE *f);
+
+#endif

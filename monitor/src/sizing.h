@@ -1,0 +1,22 @@
+/* sizing.h — how much host memory a PV guest costs, and how many more fit.
+ *
+ * Mirrors libxl's accounting for a PV guest: the guest's memory plus a
+ * per-domain overhead of about 1 MiB (page tables, grant/event structures),
+ * which the domain builder effectively rounds up to 2 MiB boundaries. A
+ * reserve is kept free so the host stays healthy (xenstored, hotplug
+ * scripts, dom0 ballooning slack). Pure; unit-tested. */
+#ifndef SIZING_H
+#define SIZING_H
+
+#include <stdint.h>
+
+#define SIZING_OVERHEAD_KIB 1024u   /* libxl per-PV-domain overhead */
+#define SIZING_ROUND_KIB    2048u   /* rounded up to 2 MiB */
+#define SIZING_RESERVE_KIB  4096u   /* kept free by livetop's policy */
+
+/* Host memory (KiB) that creating a guest of memory_mib takes. */
+uint64_t sizing_need_kib(unsigned memory_mib);
+/* How many more guests of memory_mib fit into free_kib, keeping reserve_kib. */
+unsigned sizing_fits(uint64_t free_kib, unsigned memory_mib, uint64_t reserve_kib);
+
+#endif

@@ -1,0 +1,370 @@
+/* Unit tests: sizing, formatting, column table, rates, transitions, sorting. */
+#include "harness.h"
+
+#include "model.h"
+#include "sizing.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+
+static void test_sizing(void)
+{
+	static const struct { unsigned mib; uint64_t kib; } need[] = {
+		{ 48, 50 * 1024 }, { 47, 48 * 1024 }, { 96, 98 * 1024 }, { 1, 2 * 1024 },
+		{ 70, 72 * 1024 },
+	};
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+		CHECK_INT(sizing_need_kib(need[i].mib), need[i].kib,
+			  "a %u MiB guest costs %llu KiB (memory + ~1 MiB, rounded to 2 MiB)",
+			  need[i].mib, (unsigned long long)need[i].kib);
+
+	static const struct { uint64_t free_kib; unsigned mib; uint64_t reserve; unsigned n; } fits[] = {
+		{ 624 * 1024, 48, 4096, 12 },       /* (624-4)/50 = 12.4 */
+		{ 624 * 1024, 70, 4096, 8 },        /* 620/72 = 8.6 */
+		{ 54 * 1024, 48, 4096, 1 },         /* exactly one: 54-4 = 50 */
+		{ 53 * 1024, 48, 4096, 0 },         /* one KiB short of one */
+		{ 4096, 48, 4096, 0 },              /* only the reserve left */
+		{ 0, 48, 4096, 0 },
+		{ 1024 * 1024, 0, 0, 0 },           /* nonsense size fits none */
+		{ 1490 * 1024, 96, 0, 15 },         /* FACTS: 96 MB guests, dom0 512M -> 15 fit */
+	};
+	for (size_t i = 0; i < sizeof fits / sizeof fits[0]; i++)
+		CHECK_INT(sizing_fits(fits[i].free_kib, fits[i].mib, fits[i].reserve), fits[i].n,
+			  "%llu KiB free, reserve %llu: %u more %u MiB guests fit",
+			  (unsigned long long)fits[i].free_kib, (unsigned long long)fits[i].reserve,
+			  fits[i].n, fits[i].mib);
+}
+
+static void test_format(void)
+{
+	static const struct { double v; const char *s; } rates[] = {
+		{ NAN, "-" }, { 0, "0" }, { 512, "512" }, { 999, "999" }, { 1024, "1.00K" },
+		{ 1536, "1.50K" }, { 20.0 * 1024 * 1024, "20.0M" }, { 3.5 * 1024 * 1024 * 1024, "3.50G" },
+		{ 200.0 * 1024, "200K" },
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+		fmt_rate(rates[i].v, buf, sizeof buf);
+		CHECK_STR(buf, rates[i].s, "rate %g B/s shows as %s", rates[i].v, rates[i].s);
+	}
+	static const struct { double s; const char *txt; } durs[] = {
+		{ -1, "-" }, { 0, "0s" }, { 42.9, "42s" }, { 303, "5m03s" }, { 7620, "2h07m" },
+		{ 273600, "3d04h" },
+	};
+	for (size_t i = 0; i < sizeof durs / sizeof durs[0]; i++) {
+		fmt_duration(durs[i].s, buf, sizeof buf);
+		CHECK_STR(buf, durs[i].txt, "duration %g s shows as %s", durs[i].s, durs[i].txt);
+	}
+	fmt_kib(48 * 1024, buf, sizeof buf);
+	CHECK_STR(buf, "48M", "48 MiB shows as 48M");
+	fmt_kib(20000ULL * 1024, buf, sizeof buf);
+	CHECK_STR(buf, "19.5G", "20000 MiB shows as 19.5G");
+
+	float bins[6] = { -1, 0, 12.5f, 50, 99, 250 };
+	fmt_spark(bins, 6, false, buf, sizeof buf);
+	CHECK_STR(buf, " _.=##", "ASCII sparkline: gap for no data, levels by CPU%%");
+	fmt_spark(bins, 6, true, buf, sizeof buf);
+	CHECK_STR(buf, " \u2581\u2582\u2585\u2588\u2588", "UTF-8 sparkline uses block characters");
+	fmt_spark(bins, 6, true, buf, 5);
+	CHECK(strlen(buf) < 5, "sparkline never overflows its buffer");
+
+	static const struct { uint64_t p[4]; int w; int want[4]; } splits[] = {
+		{ { 384, 118, 20, 502 }, 40, { 15, 5, 1, 19 } },
+		{ { 1, 0, 0, 1000 }, 10, { 1, 0, 0, 9 } },        /* tiny part still visible */
+		{ { 0, 0, 0, 0 }, 10, { 0, 0, 0, 0 } },
+		{ { 1, 1, 1, 1 }, 4, { 1, 1, 1, 1 } },
+	};
+	for (size_t i = 0; i < sizeof splits / sizeof splits[0]; i++) {
+		int out[4];
+
+		split_cells(splits[i].p, 4, splits[i].w, out);
+		CHECK(!memcmp(out, splits[i].want, sizeof out),
+		      "memory bar split %zu: %d/%d/%d/%d cells (got %d/%d/%d/%d)", i,
+		      splits[i].want[0], splits[i].want[1], splits[i].want[2], splits[i].want[3],
+		      out[0], out[1], out[2], out[3]);
+	}
+
+}
+
+static void test_columns(void)
+{
+	enum col cols[COL__COUNT];
+	size_t n;
+	int width = 0;
+
+	for (int c = 0; c < COL__COUNT; c++) {
+		const struct column *col = &model_cols[c];
+
+		CHECK(col->title && col->csv && col->fmt && col->width > 0 && col->prio >= 1,
+		      "column %d has title, csv name, formatter, width and priority", c);
+		/* The header shows a one-character sort marker after the title. */
+		if (col->cmp)
+			CHECK((int)strlen(col->title) + 1 <= col->width,
+			      "column %s is wide enough for its title and the sort marker",
+			      col->title);
+	}
+	n = model_cols_fit(79, cols);
+	for (size_t i = 0; i < n; i++)
+		width += model_cols[cols[i]].width + (i ? 1 : 0);
+	CHECK(width <= 79, "columns chosen for 80 columns fit (%d cells)", width);
+	bool has[COL__COUNT] = { false };
+	for (size_t i = 0; i < n; i++)
+		has[cols[i]] = true;
+	CHECK(has[COL_ID] && has[COL_NAME] && has[COL_STATE] && has[COL_CPU] && has[COL_MEM],
+	      "at 80 columns ID, NAME, STATE, CPU%% and MEM are shown");
+	CHECK(!has[COL_WORK], "at 80 columns the wide WORKLOAD column is dropped");
+	for (size_t i = 1; i < n; i++)
+		CHECK(cols[i - 1] < cols[i], "columns keep table order (%s before %s)",
+		      model_cols[cols[i - 1]].title, model_cols[cols[i]].title);
+	CHECK_INT(model_cols_fit(300, cols), COL__COUNT, "at 300 columns every column is shown");
+	CHECK(model_cols_fit(10, cols) >= 1, "even 10 columns show something");
+}
+
+/* Build a snapshot from a compact table. */
+struct d { int id; const char *name; enum dom_state st; uint64_t cpu_ns, rx, tx, rd, wr; double boot; };
+
+static struct snapshot snap(double t, uint64_t free_kib, const struct d *ds, size_t n)
+{
+	struct snapshot s;
+
+	memset(&s, 0, sizeof s);
+	s.t = t;
+	xstrlcpy(s.host.xen_version, "4.17", sizeof s.host.xen_version);
+	s.host.cpus = 2;
+	s.host.total_kib = 1024 * 1024;
+	s.host.free_kib = free_kib;
+	s.n = n;
+	s.dom = xcalloc(n, sizeof *s.dom);
+	for (size_t i = 0; i < n; i++) {
+		s.dom[i].id = ds[i].id;
+		xstrlcpy(s.dom[i].name, ds[i].name, sizeof s.dom[i].name);
+		xstrlcpy(s.dom[i].distro, ds[i].id > 0 ? "debian" : "", sizeof s.dom[i].distro);
+		s.dom[i].state = ds[i].st;
+		s.dom[i].cpu_ns = ds[i].cpu_ns;
+		s.dom[i].net_rx_bytes = ds[i].rx;
+		s.dom[i].net_tx_bytes = ds[i].tx;
+		s.dom[i].disk_rd_sectors = ds[i].rd;
+		s.dom[i].disk_wr_sectors = ds[i].wr;
+		s.dom[i].boot_secs = ds[i].boot;
+		s.dom[i].mem_kib = ds[i].id == 0 ? 384 * 1024 : ds[i].id > 0 ? 48 * 1024 : 0;
+		s.dom[i].maxmem_kib = ds[i].id == 0 ? 384 * 1024 : 48 * 1024;
+		s.dom[i].vcpus = 1;
+		s.dom[i].started = t - 10;
+		s.dom[i].weight = 256;
+	}
+	return s;
+}
+
+static const struct row *row(const struct model *m, const char *name)
+{
+	int i = model_find(m, name);
+
+	return i < 0 ? NULL : &m->rows[i];
+}
+
+static bool log_has(const struct model *m, const char *text)
+{
+	for (size_t i = 0; model_log_get(m, i); i++)
+		if (strstr(model_log_get(m, i)->text, text))
+			return true;
+	return false;
+}
+
+static void test_rates(void)
+{
+	struct model m;
+	struct fmt_ctx ctx = { 0 };
+	char buf[64];
+	const struct row *r;
+
+	model_init(&m);
+	struct d a[] = {
+		{ 0, "Domain-0", DS_RUNNING, 1000000000, 0, 0, 0, 0, -1 },
+		{ 1, "debian-1", DS_BOOTING, 0, 0, 0, 0, 0, -1 },
+		{ 2, "debian-2", DS_READY, 0, 0, 0, 0, 0, 3.0 },
+		{ 3, "debian-3", DS_READY, 0, 0, 0, 0, 0, 3.0 },
+	};
+	struct snapshot s = snap(100, 500 * 1024, a, 4);
+	model_update(&m, &s);
+	r = row(&m, "debian-1");
+	CHECK(r && isnan(r->cpu_pct) && isnan(r->rx_bps) && isnan(r->rd_bps),
+	      "first frame has no rates (NAN), not 0");
+	model_cols[COL_CPU].fmt(r, buf, sizeof buf, &ctx);
+	CHECK_STR(buf, "-", "first frame shows CPU%% as \"-\"");
+	model_cols[COL_NETRX].fmt(r, buf, sizeof buf, &ctx);
+	CHECK_STR(buf, "-", "first frame shows NETRX as \"-\"");
+	ctx.csv = true;
+	model_cols[COL_CPU].fmt(r, buf, sizeof buf, &ctx);
+	CHECK_STR(buf, "", "first frame CSV leaves CPU%% empty");
+	ctx.csv = false;
+	CHECK_INT(m.log_n, 0, "first frame logs no transitions");
+
+	struct d b[] = {
+		{ 0, "Domain-0", DS_RUNNING, 1100000000, 0, 0, 0, 0, -1 },
+		{ 1, "debian-1", DS_READY, 1000000000, 4096, 2048, 4096, 8, 6.2 },
+		/* debian-2 gone; debian-3's id now belongs to a different domain */
+		{ 3, "centos-1", DS_BOOTING, 500000000, 0, 0, 0, 0, -1 },
+		{ 4, "debian-4", DS_CRASHED, 0, 0, 0, 0, 0, -1 },
+	};
+	s = snap(102, 400 * 1024, b, 4);
+	model_update(&m, &s);
+	r = row(&m, "debian-1");
+	CHECK_NEAR(r->cpu_pct, 50.0, 1e-9, "1 s of CPU over 2 s is 50%%");
+	CHECK_NEAR(r->rx_bps, 2048, 1e-9, "4096 bytes received over 2 s is 2048 B/s");
+	CHECK_NEAR(r->tx_bps, 1024, 1e-9, "2048 bytes sent over 2 s is 1024 B/s");
+	CHECK_NEAR(r->rd_bps, 4096.0 * 512 / 2, 1e-9, "disk reads counted in 512-byte sectors");
+	CHECK_NEAR(r->wr_bps, 8.0 * 512 / 2, 1e-9, "disk writes counted in 512-byte sectors");
+	CHECK_NEAR(row(&m, "Domain-0")->cpu_pct, 5.0, 1e-9, "dom0 0.1 s over 2 s is 5%%");
+	r = row(&m, "centos-1");
+	CHECK(r && isnan(r->cpu_pct), "a reused domain id with a new name gets no rate");
+	CHECK(log_has(&m, "debian-1 ready in 6.2 s"), "booting -> ready logs \"ready in 6.2 s\"");
+	CHECK(log_has(&m, "debian-2 is gone"), "a domain that disappeared is logged as gone");
+	CHECK(log_has(&m, "debian-3 is gone"), "a domain whose id was reused is logged as gone");
+	CHECK(!log_has(&m, "debian-4 crashed"), "a domain first seen crashed is not a transition");
+	CHECK(row(&m, "debian-2") == NULL, "a gone domain has no row");
+	CHECK_INT(m.nrows, 4, "rows follow the current snapshot");
+
+	struct d c[] = {
+		{ 0, "Domain-0", DS_RUNNING, 1200000000, 0, 0, 0, 0, -1 },
+		{ 1, "debian-1", DS_CRASHED, 900000000, 0, 0, 0, 0, 6.2 },  /* counter went back */
+	};
+	s = snap(103, 400 * 1024, c, 2);
+	model_update(&m, &s);
+	r = row(&m, "debian-1");
+	CHECK(r && r->state == DS_CRASHED, "a crashed domain is shown as crashed");
+	model_cols[COL_STATE].fmt(r, buf, sizeof buf, &ctx);
+	CHECK_STR(buf, "crashed", "crashed state is spelled out");
+	CHECK(isnan(r->cpu_pct), "a counter going backwards gives no rate instead of garbage");
+
+	/* Sparkline history: one minute of samples. */
+	model_free(&m);
+	model_init(&m);
+	for (int i = 0; i <= 70; i++) {
+		struct d e[] = { { 1, "debian-1", DS_READY, (uint64_t)i * (i < 40 ? 100000000 : 1000000000), 0, 0, 0, 0, 1 } };
+		if (i >= 40)
+			e[0].cpu_ns = 40ULL * 100000000 + (uint64_t)(i - 40) * 1000000000;
+		s = snap(1000 + i, 500 * 1024, e, 1);
+		model_update(&m, &s);
+	}
+	r = row(&m, "debian-1");
+	CHECK(r->spark[SPARK_BINS - 1] > 99 && r->spark[SPARK_BINS - 1] < 101,
+	      "the newest sparkline bin shows the current 100%% (got %.1f)", r->spark[SPARK_BINS - 1]);
+	CHECK(r->spark[0] > 9 && r->spark[0] < 11,
+	      "the oldest bin shows what happened a minute ago, 10%% (got %.1f)", r->spark[0]);
+	CHECK(m.nhist == 1, "one history per guest");
+	model_free(&m);
+}
+
+static void test_sort_and_fits(void)
+{
+	struct model m;
+	struct d a[] = {
+		{ 0, "Domain-0", DS_RUNNING, 0, 0, 0, 0, 0, -1 },
+		{ 1, "b-1", DS_READY, 0, 0, 0, 0, 0, -1 },
+		{ 2, "a-1", DS_READY, 0, 0, 0, 0, 0, -1 },
+		{ -1, "c-1", DS_BOOTING, 0, 0, 0, 0, 0, -1 },
+	};
+	struct d b[] = {
+		{ 0, "Domain-0", DS_RUNNING, 100000000, 0, 0, 0, 0, -1 },
+		{ 1, "b-1", DS_READY, 900000000, 0, 0, 0, 0, -1 },
+		{ 2, "a-1", DS_READY, 300000000, 0, 0, 0, 0, -1 },
+		{ -1, "c-1", DS_BOOTING, 0, 0, 0, 0, 0, -1 },
+	};
+	struct snapshot s;
+	struct catalog_entry deb = { .id = "debian", .name = "Debian GNU/Linux 12", .memory_mib = 48 };
+	char why[LOG_TEXT];
+	const char *names[8];
+
+	model_init(&m);
+	s = snap(10, 150 * 1024, a, 4);
+	model_update(&m, &s);
+	s = snap(11, 150 * 1024, b, 4);
+	model_update(&m, &s);
+	CHECK_STR(m.rows[0].name, "c-1", "default sort by ID puts a launch in flight (id -1) first");
+	CHECK_STR(m.rows[1].name, "Domain-0", "then dom0");
+	model_sort_set(&m, COL_CPU);
+	CHECK(m.sort_desc, "CPU%% sorts high to low");
+	CHECK_STR(m.rows[0].name, "b-1", "busiest guest first when sorted by CPU%%");
+	CHECK_STR(m.rows[3].name, "c-1", "no rate (NAN) sorts last");
+	model_sort_set(&m, COL_NAME);
+	CHECK(!m.sort_desc, "NAME sorts A to Z");
+	CHECK_STR(m.rows[0].name, "Domain-0", "sorted by name (uppercase first)");
+	CHECK_STR(m.rows[1].name, "a-1", "sorted by name");
+	model_sort_set(&m, COL_CPU);
+	model_sort_step(&m, +1);
+	CHECK_INT(m.sort_col, COL_VCPU, "'>' from CPU%% skips the unsortable sparkline");
+	model_sort_step(&m, -1);
+	CHECK_INT(m.sort_col, COL_CPU, "'<' goes back");
+	m.sort_col = COL_ID;
+	model_sort_step(&m, -1);
+	CHECK_INT(m.sort_col, COL_WORK, "'<' from the first column wraps to the last");
+
+	/* 150 MiB free, one 48 MiB launch in flight (50 MiB), 4 MiB reserve:
+	 * (150 - 50 - 4) / 50 = 1 more. */
+	CHECK_INT(model_fits(&m, 48), 1, "fits counts launches still in flight");
+	CHECK_INT(model_why_not(&m, &deb, why, sizeof why), 0, "one more Debian fits: no excuse");
+	CHECK_INT(model_names(&m, names, 8), 4, "names include the launch in flight");
+	struct mem_split ms;
+	model_mem(&m, &ms);
+	CHECK_INT(ms.dom0_kib, 384 * 1024, "dom0 memory is domain 0's");
+	CHECK_INT(ms.guests_kib, 96 * 1024, "guest memory is the sum of the others");
+	CHECK_INT(ms.pending_kib, 50 * 1024, "in-flight launches counted separately");
+	CHECK_INT(model_guest_count(&m), 2, "guest count excludes dom0 and launches in flight");
+
+	s = snap(12, 100 * 1024, b, 4);
+	model_update(&m, &s);
+	CHECK_INT(model_fits(&m, 48), 0, "46 MiB usable is not enough for a 48 MiB guest");
+	CHECK_INT(model_why_not(&m, &deb, why, sizeof why), 1, "explains when it does not fit");
+	CHECK_CONTAINS(why, "Debian needs 54 MiB", "explanation names the distro and its need");
+	CHECK_CONTAINS(why, "50 MiB free", "explanation says how much is free");
+	CHECK_CONTAINS(why, "2 guests running", "explanation counts the guests");
+	CHECK_CONTAINS(why, "destroy one", "explanation says what to do");
+	model_free(&m);
+}
+
+static void test_log(void)
+{
+	struct model m;
+
+	model_init(&m);
+	for (int i = 0; i < LOG_MAX + 5; i++)
+		model_log(&m, i, "event %d", i);
+	CHECK_INT(m.log_n, LOG_MAX, "the event log keeps the last %d entries", LOG_MAX);
+	CHECK_STR(model_log_get(&m, 0)->text, "event 68", "newest entry first");
+	CHECK_STR(model_log_get(&m, LOG_MAX - 1)->text, "event 5", "oldest kept entry last");
+	CHECK(model_log_get(&m, LOG_MAX) == NULL, "past the end is NULL");
+	CHECK_INT(m.log_total, LOG_MAX + 5, "total count keeps growing");
+	model_free(&m);
+}
+
+static void test_workload_format(void)
+{
+	static const struct { struct workload_req r; const char *ip; const char *want; } t[] = {
+		{ { WL_CPU, 30, 0 }, NULL, "7 cpu 30" },
+		{ { WL_MEM, 32, 0 }, NULL, "7 mem 32" },
+		{ { WL_DISK, 0, 0 }, NULL, "7 disk 0" },
+		{ { WL_PING, 0, 3 }, "10.0.0.3", "7 ping 10.0.0.3" },
+		{ { WL_STOP, 0, 0 }, NULL, "7 stop 0" },
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		workload_format(&t[i].r, 7, t[i].ip, buf, sizeof buf);
+		CHECK_STR(buf, t[i].want, "workload request is \"%s\"", t[i].want);
+	}
+	CHECK_STR(dom_state_name(DS_SHUTDOWN), "shutting down", "state name for shutdown");
+	CHECK_STR(dom_state_name(DS_DYING), "dying", "state name for dying");
+}
+
+int main(void)
+{
+	test_sizing();
+	test_format();
+	test_columns();
+	test_rates();
+	test_sort_and_fits();
+	test_log();
+	test_workload_format();
+	return harness_done();
+}

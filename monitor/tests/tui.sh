@@ -1,0 +1,180 @@
+#!/bin/bash
+# tui.sh — drive `livetop --demo` in a detached tmux session and check what
+# a person would see. Usage: tests/tui.sh [BUILD_DIR]   (default build)
+# Prints PASS:/FAIL: lines; exits non-zero if anything failed.
+set -u
+
+: "${O:=${1:-build}}"
+LIVETOP="$O/livetop"
+SOCK="livetop-test-$$"
+SESSION=lt
+fails=0
+last=""
+
+tm() { tmux -L "$SOCK" "$@"; }
+cleanup() { tm kill-server >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+screen() { tm capture-pane -p -t "$SESSION" 2>/dev/null; }
+
+pass() { echo "PASS: $1"; }
+fail() {
+	echo "FAIL: $1 ($2)"
+	fails=$((fails + 1))
+	echo "--- last screen ---"
+	screen | sed 's/^/| /'
+	echo "-------------------"
+}
+
+# wait_for TEXT SECONDS WHAT: poll the screen until TEXT (grep -E) appears.
+wait_for() {
+	local text=$1 secs=$2 what=$3 i
+	for ((i = 0; i < secs * 10; i++)); do
+		last=$(screen)
+		if grep -Eq -- "$text" <<<"$last"; then
+			pass "$what"
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "$what" "no '$text' on screen after ${secs}s"
+	return 1
+}
+
+# wait_gone TEXT SECONDS WHAT
+wait_gone() {
+	local text=$1 secs=$2 what=$3 i
+	for ((i = 0; i < secs * 10; i++)); do
+		last=$(screen)
+		if ! grep -Eq -- "$text" <<<"$last"; then
+			pass "$what"
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "$what" "'$text' still on screen after ${secs}s"
+	return 1
+}
+
+keys() { tm send-keys -t "$SESSION" "$@"; }
+resize() { tm resize-window -t "$SESSION" -x "$1" -y "$2"; }
+
+if ! command -v tmux >/dev/null; then
+	echo "FAIL: tmux is installed (needed for the TUI test)"
+	exit 1
+fi
+if [ ! -x "$LIVETOP" ]; then
+	echo "FAIL: $LIVETOP exists (build it first)"
+	exit 1
+fi
+
+tm -f /dev/null new-session -d -s "$SESSION" -x 100 -y 30 \
+	"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $LIVETOP --demo -d 0.5; echo LIVETOP-EXITED rc=\$?; sleep 30"
+tm set-option -t "$SESSION" -g window-size manual >/dev/null 2>&1 || true
+
+wait_for 'livetop \[demo\]' 5 "livetop --demo starts and shows its title"
+wait_for 'Domain-0 +running' 5 "dom0 is listed as running"
+wait_for 'Fits [0-9]+ more Debian, [0-9]+ more CentOS' 5 "the fits gauge names both distros"
+wait_for 'Mem\[#+' 5 "the memory bar is drawn"
+wait_for '1-9 launch .* q quit' 5 "the key bar is shown"
+
+keys 1
+wait_for 'debian-1 ' 5 "pressing 1 adds a debian-1 row"
+keys 2
+wait_for 'centos-1 ' 5 "pressing 2 adds a centos-1 row"
+wait_for 'debian-1 +booting' 5 "a new guest shows as booting"
+wait_for 'debian-1 ready in [0-9.]+ s' 12 "the event log says how long debian-1 took to be ready"
+wait_for 'debian-1 +ready' 5 "debian-1 shows as ready"
+
+keys '?'
+wait_for 'livetop help' 5 "? opens the help screen"
+wait_for 'Ctrl-\] comes back' 2 "help explains the console"
+keys x
+wait_gone 'livetop help' 5 "any key closes the help screen"
+
+wait_for 'sort: ID' 3 "sorted by ID at start"
+keys '>'
+wait_for 'sort: NAME' 3 "> moves the sort indicator to NAME"
+keys '>'
+wait_for 'sort: DISTRO' 3 "> again moves it to DISTRO"
+keys '<' '<'
+wait_for 'sort: ID' 3 "< < brings it back to ID"
+
+# Select debian-1 (rows sorted by ID: Domain-0, debian-1, centos-1).
+keys j
+wait_for '^> +1 debian-1' 3 "j moves the selection to debian-1"
+keys k
+wait_for '^> +0 Domain-0' 3 "k moves it back to dom0"
+keys Down
+wait_for '^> +1 debian-1' 3 "the Down arrow selects debian-1"
+
+keys p
+wait_for 'debian-1 +paused' 5 "p pauses the selected guest"
+keys p
+wait_for 'debian-1 +ready' 5 "p again unpauses it"
+
+keys w
+wait_for 'Workload in debian-1' 3 "w opens the workload menu"
+keys 1
+wait_for 'cpu burn 30 s requested' 3 "choosing 1 starts a cpu burn"
+
+keys D
+wait_for 'Destroy debian-1 now\?' 3 "D asks before destroying"
+keys n
+wait_for 'debian-1 kept' 3 "n keeps the guest"
+keys D
+keys y
+wait_for 'debian-1 is gone' 5 "D then y destroys it and the log says so"
+
+keys Enter
+wait_for 'demo console of centos-1' 5 "Enter opens the console of the selected guest"
+keys C-]
+wait_for 'back from the console of centos-1' 5 "Ctrl-] returns to livetop and it redraws"
+
+# Unknown keys are ignored.
+keys Z '!' F5 '%'
+wait_for 'centos-1' 3 "unknown keys are ignored"
+
+# Resize storm and sizes.
+resize 80 24
+wait_for 'Domain-0' 5 "80x24 shows the table"
+wait_for 'Fits' 2 "80x24 shows the gauge"
+resize 200 60
+wait_for 'WORKLOAD' 5 "200x60 shows every column, WORKLOAD included"
+wait_for 'centos-1 .* idle' 5 "the workload column shows what the guest runs"
+resize 40 10
+wait_for 'terminal too small' 5 "40x10 shows a 'terminal too small' notice"
+for s in "60 15" "45 12" "120 40" "30 5" "90 30" "41 11"; do
+	# shellcheck disable=SC2086
+	resize $s
+done
+resize 100 30
+wait_for 'Domain-0' 5 "after a resize storm livetop draws the table again"
+wait_gone 'LIVETOP-EXITED' 1 "livetop survived the resize storm"
+
+# Mouse: click on the first table row (Domain-0) selects it (X10 encoding).
+keys Down Down
+row=$(screen | grep -n 'Domain-0' | head -1 | cut -d: -f1)
+if [ -n "$row" ]; then
+	# xterm-256color's terminfo asks for SGR (1006) mouse reports.
+	tm send-keys -t "$SESSION" -l "$(printf '\033[<0;3;%dM\033[<0;3;%dm' "$row" "$row")"
+	wait_for '^> +0 Domain-0' 3 "a mouse click selects the clicked row"
+fi
+
+# Fill: select centos and fill until memory runs out.
+keys G
+keys f
+wait_for 'fill: done, [0-9]+ launched\. Next one does not fit: CentOS needs' 60 \
+	"f fills memory with CentOS guests and explains why it stopped"
+wait_for 'Fits 0 more CentOS|Fits [0-9]+ more Debian, 0 more CentOS' 5 "the gauge then shows 0 more CentOS"
+keys 2
+wait_for 'CentOS needs [0-9]+ MiB .* MiB free' 5 "launching one more explains plainly that it does not fit"
+
+keys q
+wait_for 'Quit livetop\? .*\(y/n\)' 3 "q asks before quitting"
+keys n
+wait_gone 'Quit livetop' 3 "n cancels quitting"
+keys q y
+wait_for 'LIVETOP-EXITED rc=0' 5 "q then y quits with status 0"
+
+[ "$fails" -eq 0 ]
