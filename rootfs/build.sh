@@ -19,7 +19,7 @@ mapfile -t pkgs < <(apt_package_list "$here/packages")
 mapfile -t debs < <(apt_fetch "${pkgs[@]}")
 kdeb=$(apt_fetch "$kpkg")
 
-stage_begin rootfs "$(stage_key "$0" "$here" "$TOP/scripts/lib.sh" "$TOP/scripts/elf-closure.sh" \
+stage_begin rootfs "$(stage_key "$0" "$here" "$TOP/monitor" "$TOP/scripts/lib.sh" "$TOP/scripts/elf-closure.sh" \
 	"$TOP/scripts/mod-closure.sh" "${debs[@]##*/}" "${kdeb##*/}" "$XEN_VERSION" "$ISO_LABEL" \
 	"$BRIDGE" "$BRIDGE_NET" "$SOURCE_DATE_EPOCH")"
 
@@ -60,9 +60,19 @@ link_to() {
 	stage_link "$root" "$(relpath "$(dirname "$dest")" "$target")" "$dest"
 }
 
+# --- livetop and xenlive-launch (monitor/), built against the host's libxen-dev ---
+host_xen=$(dpkg-query -W -f '${Version}' libxen-dev 2>/dev/null || true)
+xen_deb=$(printf '%s\n' "${debs[@]}" | grep "/xen-utils-$XEN_VERSION" | head -n1)
+[ "$host_xen" = "$(dpkg-deb -f "$xen_deb" Version)" ] ||
+	warn "host libxen-dev $host_xen differs from the image's Xen $(dpkg-deb -f "$xen_deb" Version); livetop may not run"
+make -s -C "$TOP/monitor" O="$WORK/monitor" BACKEND=xen > "$WORK/monitor.log" 2>&1 ||
+	die "livetop did not build: $(tail -n 3 "$WORK/monitor.log")"
+for p in livetop xenlive-launch; do stage_file "$sys" "$WORK/monitor/$p" "usr/bin/$p" 0755; done
+
 # --- programs ----------------------------------------------------------------
 xbin=/usr/lib/xen-$XEN_VERSION/bin
-progs=(/bin/busybox /bin/bash /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /usr/bin/xenstore)
+progs=(/bin/busybox /bin/bash /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /usr/bin/xenstore
+	/usr/bin/livetop /usr/bin/xenlive-launch)
 for p in xl xenstored xenconsoled xenconsole xen-init-dom0 xentop libxl-save-helper xenstore-control xenpm; do
 	progs+=("$xbin/$p")
 done
@@ -97,6 +107,12 @@ for l in "${libs[@]}"; do
 done
 stage_file "$root" "$sys/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 link_to /usr/lib64/ld-linux-x86-64.so.2 /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+
+# terminal descriptions (ncurses-base: linux, vt100, xterm, screen, tmux, ...)
+(cd "$sys" && find lib/terminfo usr/share/terminfo -type f 2>/dev/null) | while read -r t; do
+	put "/$t" "/usr/share/terminfo/${t#*terminfo/}"
+done
+stage_file "$root" "$TOP/monitor/livetop.1" usr/share/man/man1/livetop.1
 
 # --- Xen configuration and hotplug scripts -----------------------------------------
 for f in "$sys"/etc/xen/scripts/*; do put "/etc/xen/scripts/${f##*/}"; done

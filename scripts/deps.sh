@@ -20,6 +20,13 @@ xorriso xorriso
 mcopy mtools
 mkfs.vfat dosfstools
 grub-mkimage grub-common
+debootstrap debootstrap
+dnf dnf
+rpm rpm
+flex flex
+bison bison
+bc bc
+curl curl
 cc gcc
 make make
 pkg-config pkg-config
@@ -29,12 +36,18 @@ build_files="
 /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
 /usr/include/ncurses.h libncurses-dev
 /usr/include/xenstat.h libxen-dev
+/usr/include/libelf.h libelf-dev
 "
 test_tools="
 qemu-system-x86_64 qemu-system-x86
 tmux tmux
 shellcheck shellcheck
 valgrind valgrind
+rpmbuild rpm
+createrepo_c createrepo-c
+gpg gnupg
+python3 python3
+perl perl
 "
 test_files="
 /usr/share/ovmf/OVMF.fd ovmf

@@ -43,16 +43,22 @@ trap 'exit 129' HUP
 
 # --- stage cache ---------------------------------------------------------
 # stage_key ITEM...: prints a checksum over ITEMs.  A path contributes its
-# name and contents (directories recursively, sorted); anything else is
-# taken as a literal string (a config value, an upstream stage's key).
+# name and contents (directories recursively, sorted, skipping build/
+# output folders); anything else is taken as a literal string (a config
+# value, an upstream stage's key).
 stage_key() {
-	local item
+	local item name
 	for item in "$@"; do
+		name=$item
+		if [ -e "$item" ]; then
+			name=$(realpath -ms "$item")
+			name=${name#"$TOP"/}   # keys do not depend on where the checkout is
+		fi
 		if [ -d "$item" ]; then
-			(cd "$item" && find . \( -type f -o -type l \) -print0 | sort -z |
-				xargs -0r sha256sum) | sed "s|^|$item |"
+			(cd "$item" && find . -name build -prune -o \( -type f -o -type l \) -print0 | sort -z |
+				xargs -0r sha256sum) | sed "s|^|$name |"
 		elif [ -f "$item" ]; then
-			printf '%s ' "$item"; sha256sum < "$item"
+			printf '%s ' "$name"; sha256sum < "$item"
 		else
 			printf 'value %s\n' "$item"
 		fi
@@ -148,4 +154,30 @@ check_no_absolute_links() {
 # normalise_epoch ROOT: sets every mtime under ROOT to SOURCE_DATE_EPOCH.
 normalise_epoch() {
 	find "$1" -exec touch -h -d "@${SOURCE_DATE_EPOCH:?}" {} +
+}
+
+# cached_product NAME KEY OUTDIR COMMAND...: a slow product kept in the cache
+# ($CACHE/products/NAME-KEY) so `make clean` does not rebuild it.  Runs
+# COMMAND with a scratch directory appended as its last argument when the
+# product is not cached, stores what it wrote, then copies it to OUTDIR.
+# COMMAND's exit status is returned when it fails (nothing is stored).
+cached_product() {
+	local name=$1 key=$2 outdir=$3 dir rc
+	shift 3
+	dir=$CACHE/products/$name-$key
+	if [ ! -f "$dir/.complete" ]; then
+		rm -rf "$dir.work"
+		mkdir -p "$dir.work"
+		on_exit "rm -rf '$dir.work'"
+		"$@" "$dir.work/out" || { rc=$?; rm -rf "$dir.work"; return "$rc"; }
+		touch "$dir.work/out/.complete"
+		rm -rf "$dir"
+		mv "$dir.work/out" "$dir"
+		rm -rf "$dir.work"
+	else
+		info "$name: reusing $dir"
+	fi
+	mkdir -p "$outdir"
+	cp -a "$dir/." "$outdir/"
+	rm -f "$outdir/.complete"
 }

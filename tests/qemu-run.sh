@@ -3,6 +3,7 @@
 # Boots ISO in QEMU with the serial console in this terminal (what `make run`
 # does).  Leave with Ctrl-a x.  Software emulation (TCG, -cpu qemu64): KVM
 # hangs PV dom0s here, and -cpu max crashes them.
+# shellcheck disable=SC2054  # QEMU options contain commas
 set -eu
 iso=${1:?usage: qemu-run.sh ISO [uefi] [usb]}
 shift

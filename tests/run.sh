@@ -7,8 +7,8 @@
 # pick tests/test_NAME.sh.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-quick=(lint scripts monitor)
-full=(lint scripts monitor build boot)
+quick=(lint scripts monitor agent)
+full=(lint scripts monitor agent rpm build boot guests)
 if [ "${1:-}" = --quick ]; then shift; set -- "${quick[@]}"; fi
 [ $# -gt 0 ] || set -- "${full[@]}"
 

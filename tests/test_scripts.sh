@@ -2,6 +2,8 @@
 # Unit checks of the build scripts' logic, on small trees made here:
 # shared-library closure, kernel-module closure, mirror detection, safe
 # staging, the stage cache, configuration and host-tool checks.
+# (SC2031: subshells source lib.sh, which sets TOP, BUILD... to the same values)
+# shellcheck disable=SC2031,SC2317
 cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 . tests/lib/check.sh
@@ -113,6 +115,7 @@ cp "$INPUT" "$WORK/result"
 stage_end
 EOD
 chmod +x "$TMPD/stage.sh"
+
 export TOP INPUT=$TMPD/input COUNT=$TMPD/count
 echo one > "$INPUT"
 "$TMPD/stage.sh" 2>/dev/null; "$TMPD/stage.sh" 2>/dev/null

@@ -62,16 +62,18 @@ qemu_send() { printf '%s' "$1" >&7; }
 
 QEMU_SEQ=0
 export QEMU_OUT=''   # output of the last qemu_cmd
-# qemu_cmd SECONDS COMMAND: runs COMMAND in the console's shell
+# qemu_cmd SECONDS COMMAND: runs COMMAND in the console's shell.  Its output
+# is framed by markers the typed command line itself cannot match (printf
+# puts them together), so line editing and echo do not confuse them.
 qemu_cmd() {
 	local secs=$1 cmd=$2 n start
 	QEMU_SEQ=$((QEMU_SEQ + 1))
 	n=$QEMU_SEQ
 	start=$(wc -c < "$QEMU_LOG")
-	printf '%s; echo "@@END%s=$?@@"\r' "$cmd" "$n" >&7
-	qemu_wait "@@END$n=[0-9]+@@" "$secs" "command: $cmd" || { QEMU_OUT=; return 124; }
-	QEMU_OUT=$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "/@@END$n=\\\$?@@/,/@@END$n=[0-9]*@@/p" | sed '1d;$d')
-	return "$(tr -d '\r' < "$QEMU_LOG" | sed -n "s/.*@@END$n=\([0-9]*\)@@.*/\1/p" | tail -n1)"
+	printf "printf '@@%%s@@\\n' B%s; %s; printf '@@%%s=%%s@@\\n' E%s \$?\r" "$n" "$cmd" "$n" >&7
+	qemu_wait "@@E$n=[0-9]+@@" "$secs" "command: $cmd" || { QEMU_OUT=; return 124; }
+	QEMU_OUT=$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "/^@@B$n@@\$/,/@@E$n=[0-9]*@@/p" | sed '1d;$d')
+	return "$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "s/.*@@E$n=\([0-9]*\)@@.*/\1/p" | tail -n1)"
 }
 
 qemu_stop() {

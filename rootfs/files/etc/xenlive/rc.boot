@@ -59,6 +59,19 @@ if ! { ip link add name "$BRIDGE" type bridge stp_state 0 forward_delay 0 &&
 	ip addr add "$BRIDGE_NET.1/24" dev "$BRIDGE" && ip link set "$BRIDGE" up; }; then
 	fail "cannot set up bridge $BRIDGE"
 fi
+# addresses for guests on the bridge (no router, no DNS: nothing is routed)
+cat > /run/xenlive/udhcpd.conf <<EOC
+start $BRIDGE_NET.10
+end $BRIDGE_NET.250
+interface $BRIDGE
+max_leases 241
+lease_file /run/xenlive/udhcpd.leases
+auto_time 0
+option subnet 255.255.255.0
+option lease 86400
+EOC
+touch /run/xenlive/udhcpd.leases
+udhcpd -S /run/xenlive/udhcpd.conf || fail "cannot start the DHCP server for guests"
 
 # --- the boot medium ---------------------------------------------------------
 for m in ata_piix ata_generic ahci sr_mod isofs sd_mod xhci_pci ehci_pci ohci_pci uhci_hcd usb_storage uas nvme; do

@@ -1,0 +1,66 @@
+#!/bin/bash
+# usage: guests/debian/build.sh OUTDIR   (configuration from the environment)
+# Builds the Debian guest's userland with debootstrap (minbase + the packages
+# in guests/debian/packages) and writes OUTDIR/debian.sqfs (squashfs, read-
+# only, shared by every instance) and OUTDIR/os-release.  debootstrap's
+# downloads are kept in $CACHE/debootstrap.  debootstrap mounts /proc and
+# /sys inside the tree while it works; the cleanup unmounts whatever is left
+# under the tree, in reverse order, on any exit.
+STAGE=debian
+. "$(dirname "$0")/../../scripts/lib.sh"
+out=${1:?usage: guests/debian/build.sh OUTDIR}
+here=$TOP/guests/debian
+: "${MIRROR:?}" "${SUITE:?}" "${SOURCE_DATE_EPOCH:?}"
+
+work=$(mktemp -d "$out.debian.XXXXXX")
+root=$work/root
+unmount_all() {
+	local m
+	[ -d "$root" ] || return 0
+	awk -v r="$(realpath "$root")" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/mounts | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null || true; done
+}
+on_exit "unmount_all; rm -rf '$work'"
+
+include=$(sed 's/#.*//' "$here/packages" | xargs | tr ' ' ,)
+mkdir -p "$CACHE/debootstrap"
+info "debootstrap $SUITE (minbase + $include) from $MIRROR"
+if ! debootstrap --variant=minbase --include="$include" --cache-dir="$CACHE/debootstrap" \
+	"$SUITE" "$root" "$MIRROR" > "$work/debootstrap.log" 2>&1; then
+	unmount_all
+	die "debootstrap failed (mirror $MIRROR, override with MIRROR=...): $(grep -m1 -E '^[EW]:' "$work/debootstrap.log" || tail -n1 "$work/debootstrap.log")"
+fi
+unmount_all
+
+# console: root autologin on the Xen console only, no other gettys
+grep -v -E '^[^#:]*:[0-9]*:respawn:/sbin/getty' "$root/etc/inittab" > "$work/inittab"
+echo 'X0:2345:respawn:/sbin/agetty --autologin root --noclear hvc0 linux' >> "$work/inittab"
+stage_file "$root" "$work/inittab" etc/inittab
+# no password anywhere: root is locked, reached only by console autologin
+sed -i 's/^root:[^:]*:/root:*:/' "$root/etc/shadow"
+printf '' > "$work/empty"
+stage_file "$root" "$work/empty" etc/machine-id
+cat > "$work/motd.sh" <<'EOS'
+export TERM=${TERM:-linux}
+echo "xenlive guest $(hostname): try top, stress-ng --cpu 1 -t 10s, ping"
+EOS
+stage_file "$root" "$work/motd.sh" etc/profile.d/xenlive.sh
+# smaller image: no package lists, caches, docs, man pages, locales
+rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb \
+	"$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/var/log/*.log \
+	"$root"/var/cache/debconf/*-old "$root"/var/lib/dpkg/*-old
+find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
+
+osr=$root/etc/os-release
+[ -L "$osr" ] && osr=$root/$(realpath -m --relative-to=/ "$(dirname /etc/os-release)/$(readlink "$osr")")
+[ -f "$osr" ] || die "the image has no /etc/os-release"
+cp "$osr" "$work/os-release"
+info "packing the image"
+# mksquashfs takes every timestamp from SOURCE_DATE_EPOCH (exported)
+export SOURCE_DATE_EPOCH
+mksquashfs "$root" "$work/debian.sqfs" -comp xz -b 1M -Xdict-size 100% -all-root -noappend -quiet -no-progress > /dev/null ||
+	die "mksquashfs failed"
+mkdir -p "$out"
+mv "$work/debian.sqfs" "$out/debian.sqfs"
+mv "$work/os-release" "$out/os-release"
+info "debian.sqfs $(du -m "$out/debian.sqfs" | cut -f1) MiB"

@@ -1,0 +1,14 @@
+#!/bin/bash
+# usage: summary.sh — the end of `make`: the ISO, its size, which guests it
+# holds and which were skipped (and why).
+STAGE=xenlive
+. "$(dirname "$0")/lib.sh"
+[ -f "$OUT/xenlive.iso" ] || die "no $OUT/xenlive.iso"
+info "$OUT/xenlive.iso: $(du -m "$OUT/xenlive.iso" | cut -f1) MiB (sha256 in $OUT/SHA256SUMS)"
+if grep -q '^SKIPPED' "$BUILD/guests/summary" 2>/dev/null; then
+	info "=================================================================="
+	while read -r line; do info "$line"; done < "$BUILD/guests/summary"
+	info "=================================================================="
+else
+	while read -r line; do info "$line"; done < "$BUILD/guests/summary"
+fi

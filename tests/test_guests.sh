@@ -1,0 +1,156 @@
+#!/bin/bash
+# Guests end to end under QEMU (real Xen): Debian guests from the ISO's
+# shared read-only image reach ready, give a root prompt on their console,
+# run an agent workload; two Debian instances and one RPM-built instance run
+# at once, do not see each other's files and ping each other; destroying a
+# guest frees its memory and its name can be reused; bad input is refused.
+# The RPM-built guest comes from a local RPM repository this test builds
+# (tests/rpmrepo), run through the same guests/centos/build.sh that uses the
+# CentOS Stream mirror on users' machines: no CentOS mirror is reachable here.
+# pass and fail always succeed, so "A && pass || fail" is safe here
+# (SC2016: the single-quoted text is typed into a guest, expanded there)
+# shellcheck disable=SC2015,SC2317,SC2016
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/check.sh
+. tests/lib/qemu.sh
+ISO=${GUEST_ISO:-}
+server=
+cleanup() { qemu_stop; [ -z "$server" ] || kill "$server" 2>/dev/null; rm -rf "$TMPD" "$QEMU_TMP"; }
+trap cleanup EXIT
+
+# --- an ISO whose CentOS guest is built by dnf from a local RPM repository -------------------
+if [ -z "$ISO" ]; then
+	repo=$TMPD/repo
+	if tests/rpmrepo/make-repo.sh "$repo" > "$TMPD/repo.log" 2>&1; then
+		pass "a local RPM repository was built (rpmbuild, signed, createrepo_c)"
+	else
+		fail "building the local RPM repository: $(tail -n 3 "$TMPD/repo.log" | tr '\n' ' ')"; finish
+	fi
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	python3 -m http.server --bind 127.0.0.1 --directory "$repo" "$port" > "$TMPD/http.log" 2>&1 &
+	server=$!
+	for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
+	mkdir -p "$TMPD/v"
+	cp -a build "$TMPD/v/build"
+	rm -rf "$TMPD/v/build/tests"
+	if make -s BUILD="$TMPD/v/build" OUT="$TMPD/v/out" REQUIRE_GUESTS=1 \
+		CENTOS_REPOS="test=http://127.0.0.1:$port/" CENTOS_PACKAGES=xenlive-test-base \
+		CENTOS_GPGKEY="http://127.0.0.1:$port/RPM-GPG-KEY-test" > "$TMPD/make.log" 2>&1; then
+		pass "the ISO builds with the RPM guest made by guests/centos/build.sh (dnf) from that repository"
+	else
+		fail "ISO with the RPM guest: $(grep -E 'error' "$TMPD/make.log" | tail -n 3 | tr '\n' ' ')"; finish
+	fi
+	kill "$server"; server=
+	ISO=$TMPD/v/out/xenlive.iso
+fi
+
+# --- boot to a dom0 shell (menu entry "Root shell") ------------------------------------------
+qemu_start guests -drive "file=$ISO,media=cdrom,readonly=on" -boot d
+qemu_wait 'Automatic boot in' 60 "boot menu" && qemu_send $'h\r'
+if ! qemu_wait 'xenlive: ready' 120 ready || ! qemu_wait 'xenlive# ' 30 prompt; then
+	fail "dom0 did not come up"; finish
+fi
+qemu_cmd 10 'cat /media/xenlive/guests/catalog'
+echo "$QEMU_OUT" | grep -q '^debian|' && pass "the catalogue lists debian: $(echo "$QEMU_OUT" | grep '^debian|' | cut -d'|' -f2)" ||
+	fail "no debian in the catalogue: $QEMU_OUT"
+
+free_mib() { qemu_cmd 20 "xl info | awk '/^free_memory/ { print \"FREE=\" \$3 }'"; echo "$QEMU_OUT" | sed -n 's/^FREE=\([0-9]*\).*/\1/p' | tail -n1; }
+free0=$(free_mib)
+
+# launch NAME_VAR DISTRO: launch one guest, wait for ready, report the time
+launch() {
+	local distro=$1 n
+	qemu_cmd 60 "t0=\$(cut -d' ' -f1 /proc/uptime); n=\$(xenlive-launch $distro) && xenlive-wait \$n 90 && echo \"LAUNCHED \$n \$(awk -v a=\$t0 -v b=\$(cut -d' ' -f1 /proc/uptime) 'BEGIN { printf \"%.1f\", b - a }')\""
+	n=$(echo "$QEMU_OUT" | awk '/^LAUNCHED/ { print $2 }')
+	if [ -n "$n" ]; then
+		pass "$distro: $n launched and ready, launch -> ready $(echo "$QEMU_OUT" | awk '/^LAUNCHED/ { print $3 }') s"
+		LAUNCHED=$n
+	else
+		fail "$distro: launch -> ready failed: $(echo "$QEMU_OUT" | tail -n 3 | tr '\n' ' ')"
+		qemu_cmd 10 "tail -n 20 /var/log/xen/console/guest-$distro-*.log"; printf '    %s\n' "$QEMU_OUT"
+		LAUNCHED=
+	fi
+}
+launch debian; d1=$LAUNCHED
+launch debian; d2=$LAUNCHED
+launch centos; c1=$LAUNCHED
+[ "$d1 $d2" = "debian-1 debian-2" ] && pass "instances are named debian-1, debian-2" || fail "names were '$d1' '$d2'"
+
+# console: a root prompt from autologin
+if [ -n "$d1" ]; then
+	qemu_cmd 10 "grep -c 'root@$d1' /var/log/xen/console/guest-$d1.log"
+	echo "$QEMU_OUT" | grep -qE '^[1-9]' && pass "$d1's console shows a root prompt (root@$d1)" ||
+		fail "$d1's console log has no root prompt: $(qemu_cmd 5 "tail -n 5 /var/log/xen/console/guest-$d1.log"; echo "$QEMU_OUT" | tr '\n' ' ')"
+fi
+# console_type NAME TEXT: types a line into guest NAME's console via xl console, then Ctrl-]
+console_type() {
+	qemu_send "xl console $1"$'\r'
+	sleep 2
+	qemu_send $'\r'"$2"$'\r'
+	sleep 2
+	qemu_send $'\x1d'
+	qemu_wait 'xenlive# ' 10 prompt >/dev/null
+	qemu_send $'\r'
+}
+if [ -n "$d1" ] && [ -n "$d2" ]; then
+	console_type "$d1" 'echo written-by-one > /root/xenlive-marker; echo MARK-$(cat /root/xenlive-marker)-$(hostname)'
+	qemu_cmd 10 "grep -c 'MARK-written-by-one-$d1' /var/log/xen/console/guest-$d1.log"
+	echo "$QEMU_OUT" | grep -qE '^[1-9]' && pass "typed into $d1's console with xl console; it wrote a file" ||
+		fail "xl console typing into $d1 did not work"
+	console_type "$d2" 'echo SEEN-$(cat /root/xenlive-marker 2>/dev/null || echo nothing)-$(hostname)'
+	qemu_cmd 10 "grep -c 'SEEN-nothing-$d2' /var/log/xen/console/guest-$d2.log"
+	echo "$QEMU_OUT" | grep -qE '^[1-9]' && pass "a file written in $d1 is absent in $d2 (each has its own RAM layer)" ||
+		fail "$d2 saw $d1's file, or its console did not answer"
+fi
+
+# workloads through the agent
+if [ -n "$d1" ]; then
+	qemu_cmd 60 "xenlive-workload $d1 cpu 3 40"
+	echo "$QEMU_OUT" | grep -qE "$d1: [0-9]+ cpu 3 done" && pass "the agent ran 'cpu 3' and reported it finished" ||
+		fail "cpu workload: $QEMU_OUT"
+	qemu_cmd 20 "xenlive-workload $d1 rm -rf 10"
+	echo "$QEMU_OUT" | grep -q 'rejected' && pass "the agent rejects a workload it does not know ('rm')" ||
+		fail "unknown workload: $QEMU_OUT"
+fi
+ip_of() { qemu_cmd 10 "xenstore-read /local/domain/\$(xl domid $1)/data/xenlive/ip"; echo "$QEMU_OUT" | grep -E '^[0-9.]+$' | tail -n1; }
+pingpair() { # pingpair FROM TO
+	local ip
+	ip=$(ip_of "$2")
+	[ -n "$ip" ] || { fail "$2 has no address on the bridge"; return; }
+	qemu_cmd 60 "xenlive-workload $1 ping $ip 40"
+	echo "$QEMU_OUT" | grep -qE 'done: [1-9][0-9]*/[0-9]+ replies' && pass "$1 pings $2 ($ip) over the bridge" ||
+		fail "$1 -> $2 ping: $QEMU_OUT"
+}
+[ -n "$d1" ] && [ -n "$d2" ] && pingpair "$d1" "$d2"
+[ -n "$d2" ] && [ -n "$c1" ] && pingpair "$d2" "$c1"
+[ -n "$c1" ] && [ -n "$d1" ] && pingpair "$c1" "$d1"
+if [ -n "$d1" ]; then
+	qemu_cmd 30 "ping -c 2 -W 3 \$(xenstore-read /local/domain/\$(xl domid $d1)/data/xenlive/ip) >/dev/null && echo DOM0-PING-OK"
+	echo "$QEMU_OUT" | grep -q DOM0-PING-OK && pass "dom0 pings $d1" || fail "dom0 cannot ping $d1"
+fi
+
+# destroy frees memory; the name is reused
+for n in $d1 $d2 $c1; do qemu_cmd 30 "xl destroy $n"; done
+sleep 2
+free1=$(free_mib)
+if [ -n "$free0" ] && [ -n "$free1" ] && [ "$free1" -ge $((free0 - 2)) ]; then
+	pass "destroying the guests gave their memory back (free: $free0 MiB before, $free1 MiB after)"
+else
+	fail "free memory $free0 MiB before launching, $free1 MiB after destroying"
+fi
+launch debian
+[ "$LAUNCHED" = debian-1 ] && pass "the name debian-1 is reused after its guest was destroyed" || fail "relaunch got '$LAUNCHED'"
+[ -n "$LAUNCHED" ] && qemu_cmd 30 "xl destroy $LAUNCHED"
+
+# bad input: one clear line, nothing changed
+qemu_cmd 10 'xl list | wc -l'; before=$QEMU_OUT
+qemu_cmd 20 'xenlive-launch nosuchdistro'; rc=$?
+[ $rc -ne 0 ] && echo "$QEMU_OUT" | grep -qi 'unknown distro' && pass "an unknown distro is refused: $(echo "$QEMU_OUT" | grep -i unknown | head -n1)" ||
+	fail "unknown distro: $QEMU_OUT"
+qemu_cmd 20 'xenlive-launch debian --memory 8'; rc=$?
+[ $rc -ne 0 ] && echo "$QEMU_OUT" | grep -qi 'minimum' && pass "too little memory is refused: $(echo "$QEMU_OUT" | grep -i minimum | head -n1)" ||
+	fail "memory below minimum: $QEMU_OUT"
+qemu_cmd 10 'xl list | wc -l'
+[ "$QEMU_OUT" = "$before" ] && pass "refused launches changed nothing (xl list unchanged)" || fail "xl list changed: $before -> $QEMU_OUT"
+qemu_stop
+finish

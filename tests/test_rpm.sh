@@ -1,0 +1,177 @@
+#!/bin/bash
+# usage: tests/test_rpm.sh [--keep DIR]
+# The CentOS Stream image builder (guests/centos/build.sh) against a real RPM
+# repository: tests/rpmrepo/make-repo.sh builds and signs small packages with a
+# throwaway key, python's http.server serves them on 127.0.0.1, and the builder
+# installs them with dnf and GPG checking on.  No CentOS mirror is reachable
+# from the build machines, so this is how the dnf path is proven here.
+# Checks the image's contents and rpm database, the download cache, the
+# systemd/PAM/SELinux configuration step, refusal of unsigned and tampered
+# packages, and exit status 3 with one line when a mirror cannot be reached.
+# --keep DIR: leave the bootable test image as DIR/centos.sqfs and DIR/os-release
+# (a busybox userland whose init gives a root shell on hvc0) for a boot test.
+# Needs root (dnf installs as root); takes about half a minute.
+keep=""
+if [ "${1:-}" = --keep ]; then
+	[ -n "${2:-}" ] || { echo "usage: $0 [--keep DIR]" >&2; exit 2; }
+	keep=$(realpath -m "$2")
+elif [ $# -gt 0 ]; then
+	echo "usage: $0 [--keep DIR]" >&2
+	exit 2
+fi
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/check.sh
+
+SRV=""
+stop_server() {
+	[ -z "$SRV" ] || { kill "$SRV" 2> /dev/null; wait "$SRV" 2> /dev/null; }
+	SRV=""
+}
+trap 'stop_server; rm -rf "$TMPD"' EXIT
+
+[ "$(id -u)" = 0 ] || { fail "test_rpm needs root (dnf installs files as root)"; finish; }
+missing=""
+for t in dnf rpm rpmbuild rpmsign createrepo_c mksquashfs unsquashfs gpg curl python3 timeout; do
+	command -v "$t" > /dev/null || missing+=" $t"
+done
+[ -z "$missing" ] || { fail "missing tools:$missing (apt-get install dnf rpm createrepo-c squashfs-tools gnupg curl)"; finish; }
+
+export SOURCE_DATE_EPOCH=1767225600
+repo=$TMPD/repo
+# make-repo takes busybox-static from the project's download cache
+if timeout 300 env CACHE="${CACHE:-/var/cache/xenlive}" tests/rpmrepo/make-repo.sh "$repo" > "$TMPD/make-repo.log" 2>&1; then
+	pass "make-repo.sh builds a local repository: $(cd "$repo" && echo *.rpm)"
+else
+	fail "make-repo.sh ($(tail -n 2 "$TMPD/make-repo.log" | tr '\n' ' '))"
+	finish
+fi
+
+# --- serve it: port chosen by the kernel, read back from the server's banner -------------
+py=$(command -v /usr/bin/python3 || command -v python3)
+timeout 900 "$py" -u -m http.server --bind 127.0.0.1 --directory "$repo" 0 > "$TMPD/http.out" 2> "$TMPD/http.log" &
+SRV=$!
+port=""
+for _ in $(seq 1 100); do
+	port=$(sed -n 's/^Serving HTTP on [0-9.]* port \([0-9]*\) .*/\1/p' "$TMPD/http.out")
+	[ -z "$port" ] || break
+	kill -0 "$SRV" 2> /dev/null || break
+	sleep 0.1
+done
+if [ -n "$port" ] && curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$port/repodata/repomd.xml"; then
+	pass "repository served on http://127.0.0.1:$port/"
+else
+	fail "HTTP server did not come up ($(tail -n 2 "$TMPD/http.log" | tr '\n' ' '))"
+	finish
+fi
+url=http://127.0.0.1:$port/
+
+# build OUT PACKAGES [VAR=VALUE...]: runs the builder against the test
+# repository; status in RC, stderr in $TMPD/err
+build() {
+	local out=$1 pkgs=$2
+	shift 2
+	RC=0
+	timeout 600 env CACHE="$TMPD/cache" CENTOS_REPOS="test=$url" CENTOS_PACKAGES="$pkgs" \
+		CENTOS_GPGKEY="${url}RPM-GPG-KEY-test" "$@" guests/centos/build.sh "$out" \
+		> "$TMPD/out.log" 2> "$TMPD/err" || RC=$?
+}
+rpm_gets() { grep -c 'GET /[^ ]*\.rpm ' "$TMPD/http.log"; }
+no_leftovers() { [ -z "$(find "$TMPD" -maxdepth 1 -name '.centos-build.*')" ]; }
+
+# --- the image -------------------------------------------------------------------------------
+start=$(date +%s)
+build "$TMPD/out" xenlive-test-base
+if [ "$RC" -eq 0 ]; then pass "build.sh installs xenlive-test-base with GPG checking on ($(($(date +%s) - start)) s)"
+else fail "build.sh exited $RC ($(tail -n 2 "$TMPD/err" | tr '\n' ' '))"; finish; fi
+img=$TMPD/out/centos.sqfs
+if [ -f "$img" ] && [ -f "$TMPD/out/os-release" ]; then pass "outputs: centos.sqfs and os-release"
+else fail "outputs missing (found: $(find "$TMPD/out" -mindepth 1 -printf '%f ' 2>&1))"; finish; fi
+unsquashfs -l "$img" > "$TMPD/list" 2>&1
+for f in usr/bin/busybox sbin/init etc/os-release etc/inittab; do
+	if grep -qx "squashfs-root/$f" "$TMPD/list"; then pass "image holds /$f"; else fail "image lacks /$f"; fi
+done
+unsquashfs -lls "$img" > "$TMPD/llist" 2>&1
+if grep -q ' squashfs-root/sbin/init -> \.\./usr/bin/busybox$' "$TMPD/llist"; then pass "/sbin/init is a relative link to busybox"
+else fail "/sbin/init ($(grep 'squashfs-root/sbin/init' "$TMPD/llist"))"; fi
+if grep -q ' -> /' "$TMPD/llist"; then fail "absolute symlinks in the test image ($(grep -m1 ' -> /' "$TMPD/llist"))"
+else pass "no absolute symlinks in the image"; fi
+pretty=$(sed -n 's/^PRETTY_NAME=//p' "$TMPD/out/os-release" | tr -d '"')
+if [ "$pretty" = "xenlive RPM test guest (built by dnf from a local repository)" ]; then pass "os-release PRETTY_NAME: $pretty"
+else fail "os-release PRETTY_NAME is '$pretty'"; fi
+if unsquashfs -s "$img" | grep -q "time $(date -d "@$SOURCE_DATE_EPOCH" '+%a %b %e %H:%M:%S %Y')"; then
+	pass "squashfs time is SOURCE_DATE_EPOCH"
+else fail "squashfs time ($(unsquashfs -s "$img" | grep -i time))"; fi
+unsquashfs -q -d "$TMPD/x" "$img" var/lib/rpm > /dev/null 2>&1
+if q=$(rpm --root "$TMPD/x" --dbpath /var/lib/rpm -q xenlive-test-base xenlive-test-release 2>&1); then
+	pass "the image's rpm database (/var/lib/rpm) lists $(echo "$q" | tr '\n' ' ')"
+else fail "rpm database: $(echo "$q" | tr '\n' ' ')"; fi
+if rpm --root "$TMPD/x" --dbpath /var/lib/rpm -q gpg-pubkey > /dev/null 2>&1; then pass "the signing key is imported in the image's rpm database"
+else fail "no gpg-pubkey in the image's rpm database"; fi
+if [ -d "$TMPD/cache/dnf/centos" ] && [ -n "$(find "$TMPD/cache/dnf/centos" -name 'xenlive-test-base-*.rpm')" ]; then
+	pass "packages kept in \$CACHE/dnf/centos"
+else fail "no packages in \$CACHE/dnf/centos"; fi
+if [ -n "$keep" ]; then
+	if mkdir -p "$keep" && cp "$img" "$TMPD/out/os-release" "$keep/"; then pass "kept the test image in $keep"
+	else fail "could not copy the image to $keep"; fi
+fi
+
+# --- a rebuild takes the packages from the cache ---------------------------------------------------
+before=$(rpm_gets)
+build "$TMPD/out2" xenlive-test-base
+if [ "$RC" -eq 0 ] && [ "$(rpm_gets)" = "$before" ]; then pass "a rebuild downloads no package again"
+else fail "rebuild: status $RC, $(($(rpm_gets) - before)) package download(s)"; fi
+
+# --- the systemd / PAM / SELinux / shadow configuration step -----------------------------------
+build "$TMPD/out3" "xenlive-test-base xenlive-test-sysconf"
+if [ "$RC" -eq 0 ]; then
+	unsquashfs -q -d "$TMPD/y" "$TMPD/out3/centos.sqfs" etc > /dev/null 2>&1
+	e=$TMPD/y/etc
+	dropin=$e/systemd/system/serial-getty@hvc0.service.d/autologin.conf
+	if grep -qE '^ExecStart=-/(usr/)?s?bin/agetty .*--autologin root .*%I [$]TERM$' "$dropin" 2> /dev/null &&
+		grep -qx 'ExecStart=' "$dropin"; then pass "serial-getty@hvc0 drop-in: agetty --autologin root"
+	else fail "autologin drop-in ($(tr '\n' ' ' < "$dropin" 2>&1))"; fi
+	if [ "$(readlink "$e/systemd/system/getty.target.wants/serial-getty@hvc0.service")" = ../../../../usr/lib/systemd/system/serial-getty@.service ]
+	then pass "serial-getty@hvc0 enabled with a relative link"; else fail "serial-getty@hvc0 not enabled"; fi
+	if [ "$(readlink "$e/systemd/system/default.target")" = ../../../usr/lib/systemd/system/multi-user.target ]
+	then pass "default.target: multi-user (the package's absolute link replaced, not followed)"
+	else fail "default.target -> $(readlink "$e/systemd/system/default.target")"; fi
+	f=$e/systemd/system/systemd-firstboot.service
+	if [ -f "$f" ] && [ ! -s "$f" ]; then pass "systemd-firstboot masked"; else fail "systemd-firstboot not masked"; fi
+	if [ -f "$e/machine-id" ] && [ ! -s "$e/machine-id" ]; then pass "machine-id empty"; else fail "machine-id not empty"; fi
+	if grep -qx 'SELINUX=disabled' "$e/selinux/config"; then pass "SELINUX=disabled"; else fail "selinux config: $(tr '\n' ' ' < "$e/selinux/config")"; fi
+	if grep -q '^root:!\*:' "$e/shadow" && [ "$(stat -c %a "$e/shadow")" = 0 ]; then pass "root's empty password locked, /etc/shadow mode kept"
+	else fail "shadow: $(head -n1 "$e/shadow") mode $(stat -c %a "$e/shadow")"; fi
+else
+	fail "build with xenlive-test-sysconf exited $RC ($(tail -n 1 "$TMPD/err"))"
+fi
+
+# --- refusals ---------------------------------------------------------------------------------------
+for p in unsigned tampered; do
+	build "$TMPD/out-$p" "xenlive-test-$p"
+	if [ "$RC" -eq 1 ] && grep -q 'GPG check failed' "$TMPD/err" && [ ! -e "$TMPD/out-$p" ]; then
+		pass "the $p package is refused: $(tail -n1 "$TMPD/err" | sed 's/ (dnf log.*//')"
+	else fail "$p package: status $RC, $(tail -n1 "$TMPD/err"), output $(ls "$TMPD/out-$p" 2>&1)"; fi
+done
+
+# --- unreachable mirror and key: status 3, one line, nothing left behind ---------------------------
+RC=0
+timeout 120 env CACHE="$TMPD/cache" CENTOS_REPOS=x=http://127.0.0.1:9/ guests/centos/build.sh "$TMPD/out-dead" \
+	> "$TMPD/out.log" 2> "$TMPD/err" || RC=$?
+if [ "$RC" -eq 3 ] && [ "$(wc -l < "$TMPD/err")" -eq 1 ] &&
+	grep -q 'cannot reach .*http://127\.0\.0\.1:9/.*CENTOS_MIRROR=.*CENTOS_REPOS=' "$TMPD/err" &&
+	[ ! -e "$TMPD/out-dead" ]; then
+	pass "unreachable mirror: status 3, one line: $(cat "$TMPD/err")"
+else fail "unreachable mirror: status $RC, stderr: $(tr '\n' '|' < "$TMPD/err")"; fi
+build "$TMPD/out-nokey" xenlive-test-base CENTOS_GPGKEY=http://127.0.0.1:9/RPM-GPG-KEY
+if [ "$RC" -eq 3 ] && [ "$(wc -l < "$TMPD/err")" -eq 1 ] && grep -q 'CENTOS_GPGKEY' "$TMPD/err" && [ ! -e "$TMPD/out-nokey" ]
+then pass "unreachable signing key: status 3, names CENTOS_GPGKEY"
+else fail "unreachable key: status $RC, stderr: $(tr '\n' '|' < "$TMPD/err")"; fi
+if no_leftovers; then pass "no build directory left behind by any run"
+else fail "left behind: $(find "$TMPD" -maxdepth 1 -name '.centos-build.*')"; fi
+
+pid=$SRV
+stop_server
+if kill -0 "$pid" 2> /dev/null || curl -fsS --max-time 3 -o /dev/null "$url" 2> /dev/null; then
+	fail "HTTP server still running"
+else pass "HTTP server stopped"; fi
+finish
