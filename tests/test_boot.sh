@@ -10,7 +10,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/check.sh
 . tests/lib/qemu.sh
-trap 'qemu_stop; rm -rf "$TMPD" "$QEMU_TMP"' EXIT
+trap 'qemu_cleanup; rm -rf "$TMPD"' EXIT
 ISO=${ISO:-out/xenlive.iso}
 [ -f "$ISO" ] || { fail "$ISO is missing (run make first)"; finish; }
 OVMF=/usr/share/ovmf/OVMF.fd
@@ -35,6 +35,12 @@ boot() {
 		pass "$name: dom0 found its boot medium: $(tr -d '\r' < "$QEMU_LOG" | grep -oE 'boot medium /dev/[a-z0-9]+' | head -n1)"
 	else
 		fail "$name: dom0 did not report its boot medium as $medium"
+	fi
+	# the default entries start livetop on the console; it quits (q, y) to a shell
+	qemu_wait 'xenlive# | livetop ' 60 "livetop or a shell prompt" || { fail "$name: neither livetop nor a shell came up"; return 1; }
+	if tr -d '\r' < "$QEMU_LOG" | grep -q ' livetop '; then
+		pass "$name: livetop came up on the serial console"
+		qemu_send q; sleep 1; qemu_send y
 	fi
 	qemu_wait 'xenlive# ' 30 "shell prompt" || { fail "$name: no shell prompt on the serial console"; return 1; }
 }

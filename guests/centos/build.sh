@@ -294,7 +294,7 @@ chmod 0644 "$tmp/out/os-release"
 info "making the squashfs image"
 # ownership stays as rpm set it (not -all-root): some files belong to system users
 # (mksquashfs refuses -mkfs-time/-all-time while SOURCE_DATE_EPOCH is exported)
-env -u SOURCE_DATE_EPOCH mksquashfs "$root" "$tmp/out/centos.sqfs" -noappend -no-progress -quiet \
+env -u SOURCE_DATE_EPOCH mksquashfs "$root" "$tmp/out/centos.sqfs" -noappend -no-xattrs -no-progress -quiet \
 	-comp xz -processors 1 -mkfs-time "$SOURCE_DATE_EPOCH" -all-time "$SOURCE_DATE_EPOCH" > "$tmp/mksquashfs.log" 2>&1 ||
 	die "mksquashfs failed: $(tail -n1 "$tmp/mksquashfs.log")"
 touch -d "@$SOURCE_DATE_EPOCH" "$tmp/out/centos.sqfs" "$tmp/out/os-release"

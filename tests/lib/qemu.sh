@@ -40,12 +40,18 @@ qemu_tail() {
 	[ ! -s "$QEMU_TMP/$QEMU_NAME.qemu.log" ] || { echo "qemu said:"; tail -n 5 "$QEMU_TMP/$QEMU_NAME.qemu.log"; }
 }
 
+# qemu_mark: remember the log's current end; qemu_wait then looks only at
+# what comes after it (until the next qemu_mark or qemu_unmark)
+QEMU_FROM=0
+qemu_mark() { QEMU_FROM=$(wc -c < "$QEMU_LOG"); }
+qemu_unmark() { QEMU_FROM=0; }
+
 # qemu_wait REGEX SECONDS WHAT: 0 when REGEX (extended) shows up in the log
 qemu_wait() {
 	local re=$1 secs=$2 what=${3:-$1} end
 	end=$(( $(date +%s) + secs ))
 	while [ "$(date +%s)" -lt "$end" ]; do
-		if tr -d '\r' < "$QEMU_LOG" | grep -qE -- "$re"; then return 0; fi
+		if tail -c +"$((QEMU_FROM + 1))" "$QEMU_LOG" | tr -d '\r' | grep -qE -- "$re"; then return 0; fi
 		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
 			echo "qemu exited while waiting for: $what"
 			qemu_tail
@@ -60,18 +66,21 @@ qemu_wait() {
 
 qemu_send() { printf '%s' "$1" >&7; }
 
-QEMU_SEQ=0
 export QEMU_OUT=''   # output of the last qemu_cmd
 # qemu_cmd SECONDS COMMAND: runs COMMAND in the console's shell.  Its output
 # is framed by markers the typed command line itself cannot match (printf
 # puts them together), so line editing and echo do not confuse them.
 qemu_cmd() {
 	local secs=$1 cmd=$2 n start
-	QEMU_SEQ=$((QEMU_SEQ + 1))
-	n=$QEMU_SEQ
+	# a counter in a file: qemu_cmd may run in a subshell, $(...)
+	n=$(( $(cat "$QEMU_TMP/seq" 2>/dev/null || echo 0) + 1 ))
+	echo "$n" > "$QEMU_TMP/seq"
 	start=$(wc -c < "$QEMU_LOG")
-	printf "printf '@@%%s@@\\n' B%s; %s; printf '@@%%s=%%s@@\\n' E%s \$?\r" "$n" "$cmd" "$n" >&7
-	qemu_wait "@@E$n=[0-9]+@@" "$secs" "command: $cmd" || { QEMU_OUT=; return 124; }
+	printf '%s\r' "printf '@@%s@@\\n' B$n; $cmd; printf '@@%s=%s@@\\n' E$n \$?" >&7
+	local from=$QEMU_FROM
+	QEMU_FROM=$start
+	qemu_wait "@@E$n=[0-9]+@@" "$secs" "command: $cmd" || { QEMU_FROM=$from; QEMU_OUT=; return 124; }
+	QEMU_FROM=$from
 	QEMU_OUT=$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "/^@@B$n@@\$/,/@@E$n=[0-9]*@@/p" | sed '1d;$d')
 	return "$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "s/.*@@E$n=\([0-9]*\)@@.*/\1/p" | tail -n1)"
 }
@@ -81,4 +90,13 @@ qemu_stop() {
 	[ -z "$QEMU_CAT" ] || { kill "$QEMU_CAT" 2>/dev/null; wait "$QEMU_CAT" 2>/dev/null; }
 	exec 7>&- || true
 	QEMU_PID='' QEMU_CAT=''
+}
+
+# qemu_cleanup: stop the machine, keep its console logs in build/tests/qemu/
+# (for a look after a failure), remove the scratch directory.
+qemu_cleanup() {
+	qemu_stop
+	mkdir -p build/tests/qemu
+	cp "$QEMU_TMP"/*.log build/tests/qemu/ 2>/dev/null || true
+	rm -rf "$QEMU_TMP"
 }

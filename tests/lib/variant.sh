@@ -1,0 +1,29 @@
+# shellcheck shell=bash
+# variant_iso: prints the path of an ISO like out/xenlive.iso whose CentOS
+# guest was built by guests/centos/build.sh (dnf) from a local, signed RPM
+# repository (tests/rpmrepo) served on 127.0.0.1 — no CentOS mirror is
+# reachable here.  Built once into build/tests/variant and reused while it is
+# newer than out/xenlive.iso.  Needs check.sh (TMPD, pass, fail).
+variant_iso() {
+	local v=$PWD/build/tests/variant repo=$TMPD/repo port srv rc=0
+	if [ -f "$v/out/xenlive.iso" ] && [ "$v/out/xenlive.iso" -nt out/xenlive.iso ]; then
+		echo "$v/out/xenlive.iso"
+		return 0
+	fi
+	tests/rpmrepo/make-repo.sh "$repo" > "$TMPD/repo.log" 2>&1 ||
+		{ echo "variant: building the local RPM repository failed: $(tail -n 3 "$TMPD/repo.log")" >&2; return 1; }
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	timeout 900 python3 -m http.server --bind 127.0.0.1 --directory "$repo" "$port" > "$TMPD/http.log" 2>&1 &
+	srv=$!
+	for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
+	rm -rf "$v"
+	mkdir -p "$v/build"
+	cp -a build/hypervisor build/rootfs "$v/build/"   # unchanged stages: reused
+	make -s BUILD="$v/build" OUT="$v/out" REQUIRE_GUESTS=1 \
+		CENTOS_REPOS="test=http://127.0.0.1:$port/" CENTOS_PACKAGES=xenlive-test-base \
+		CENTOS_GPGKEY="http://127.0.0.1:$port/RPM-GPG-KEY-test" > "$TMPD/variant.log" 2>&1 || rc=$?
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
+	[ "$rc" = 0 ] || { echo "variant: make failed: $(grep -E 'error' "$TMPD/variant.log" | tail -n 3)" >&2; return 1; }
+	echo "$v/out/xenlive.iso"
+}

@@ -1,0 +1,91 @@
+#!/bin/bash
+# livetop end to end on the ISO under QEMU (real Xen), read as a person
+# would: QEMU's serial console runs in tmux, keys go in with send-keys and
+# the screen comes back with capture-pane.  Checks that livetop comes up on
+# the console, a launch key adds a Debian row that turns ready, likewise a
+# CentOS (RPM-built) row, a workload raises that guest's CPU%, "fill"
+# launches until memory runs out and says so, destroy frees memory so the
+# next launch fits, and livetop still answers after three fill/destroy cycles.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/check.sh
+. tests/lib/variant.sh
+ISO=${GUEST_ISO:-}
+sock=xenlive-livetop-$$
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
+if [ -z "$ISO" ]; then ISO=$(variant_iso) || { fail "could not build the ISO with the RPM guest"; finish; }; fi
+
+screen() { tmux -L "$sock" capture-pane -p -t q 2>/dev/null; }
+keys() { tmux -L "$sock" send-keys -t q "$@"; }
+# wait_screen REGEX SECONDS WHAT: polls the screen; prints it on a timeout
+wait_screen() {
+	local end=$(( $(date +%s) + $2 ))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.5
+	done
+	echo "timed out after $2 s waiting for: $3"
+	echo "---- screen ----"; screen; echo "---- end ----"
+	return 1
+}
+# field ROWNAME COLUMN_TITLE: the value under COLUMN_TITLE in ROWNAME's row
+field() {
+	screen | awk -v row="$1" -v col="$2" '
+		!hdr && index($0, col) && /NAME/ { hdr = $0; start = index($0, col); next }
+		hdr && index($0, " " row " ") { print substr($0, start, length(col) + 2); exit }' | tr -d ' %'
+}
+
+# 1 GiB machine: dom0 256 MiB leaves room for about a dozen small guests
+tmux -L "$sock" new-session -d -s q -x 110 -y 32 \
+	"qemu-system-x86_64 -accel tcg -cpu qemu64 -smp 2 -m 1024 -display none -nic none -no-reboot \
+	 -serial stdio -monitor none -drive file=$ISO,media=cdrom,readonly=on -boot d; sleep 600"
+if wait_screen ' livetop .*Xen 4\.17' 180 "livetop on the serial console"; then
+	pass "livetop comes up on the serial console: $(screen | grep -m1 -o 'livetop .*')"
+else
+	fail "livetop did not come up"; finish
+fi
+screen | grep -qE 'fits [0-9]+ more' && pass "the header shows the 'fits N more' gauge: $(screen | grep -oE 'fits [0-9]+ more[^|]*' | head -n1)" ||
+	fail "no 'fits N more' gauge"
+
+keys 1
+if wait_screen 'debian-1 .*ready' 120 "debian-1 ready"; then
+	pass "key 1 launched debian-1 and its row turned ready"
+	screen | grep -oE 'debian-1 ready in [0-9.]+ s' | head -n1 | sed 's/^/    /'
+else
+	fail "debian-1 did not become ready"
+fi
+keys 2
+wait_screen 'centos-1 .*ready' 120 "centos-1 ready" && pass "key 2 launched the RPM-built guest centos-1 and it turned ready" ||
+	fail "centos-1 did not become ready"
+
+# workload: select debian-1 (Home = first guest row sorted by id), w, 2 = cpu 120 s
+keys Home; sleep 1
+for _ in 1 2 3 4 5 6; do screen | grep -E '^>|^ *>' | grep -q debian-1 && break; keys j; sleep 0.5; done
+keys w; sleep 1; keys 2
+cpu=0
+for _ in $(seq 60); do
+	cpu=$(field debian-1 CPU%); cpu=${cpu%%.*}
+	[ -n "$cpu" ] && [ "$cpu" -ge 40 ] 2>/dev/null && break
+	sleep 1
+done
+[ -n "$cpu" ] && [ "$cpu" -ge 40 ] 2>/dev/null && pass "a cpu workload raised debian-1's CPU% to $cpu" ||
+	fail "debian-1's CPU% stayed at '${cpu:-?}' after the cpu workload"
+
+# fill, destroy, fill ... three times
+for cycle in 1 2 3; do
+	keys f
+	if wait_screen 'needs [0-9]+ MiB .*MiB free' 420 "fill stops for lack of memory (cycle $cycle)"; then
+		pass "fill $cycle: stopped when memory ran out: $(screen | grep -oE '[a-zA-Z ]*needs [0-9]+ MiB .*guests? running' | tail -n1 | sed 's/ *$//')"
+	else
+		fail "fill $cycle did not end with an out-of-memory message"; break
+	fi
+	keys End; sleep 1; keys D; sleep 1; keys y
+	wait_screen 'destroyed' 60 "destroy" && pass "fill $cycle: D y destroyed the selected guest" || fail "fill $cycle: destroy did not happen"
+	sleep 3
+done
+keys 1
+wait_screen 'ready in [0-9.]+ s' 5 "" >/dev/null
+keys '?'
+wait_screen 'watch and drive Xen guests' 10 "help screen" && pass "after three fill/destroy cycles livetop still answers (help screen)" ||
+	fail "livetop did not answer after the fill/destroy cycles"
+keys Escape
+finish
