@@ -116,7 +116,7 @@ else
 fi
 if [ -f "$out/debian.sqfs" ]; then
 	name=$(pretty "$WORK/debian/os-release")
-	echo "debian_stock|${name:-Debian} with Debian's own kernel|debian.sqfs|128|96|kernel/debian-vmlinux.gz|initrd-stock.gz|console=hvc0 quiet xenlive.modules=1" >> "$catalog"
+	echo "debian_stock|Stock-kernel ${name:-Debian} (Debian's own kernel)|debian.sqfs|128|96|kernel/debian-vmlinux.gz|initrd-stock.gz|console=hvc0 quiet xenlive.modules=1" >> "$catalog"
 fi
 
 rm -rf "$WORK/kernel" "$WORK/bb" "$g" "$s" "$WORK/vmlinux" "$WORK/guest-kernel" "$WORK/debian" "$WORK/centos"

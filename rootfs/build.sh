@@ -65,9 +65,13 @@ host_xen=$(dpkg-query -W -f '${Version}' libxen-dev 2>/dev/null || true)
 xen_deb=$(printf '%s\n' "${debs[@]}" | grep "/xen-utils-$XEN_VERSION" | head -n1)
 [ "$host_xen" = "$(dpkg-deb -f "$xen_deb" Version)" ] ||
 	warn "host libxen-dev $host_xen differs from the image's Xen $(dpkg-deb -f "$xen_deb" Version); livetop may not run"
-make -s -C "$TOP/monitor" O="$WORK/monitor" BACKEND=xen > "$WORK/monitor.log" 2>&1 ||
-	die "livetop did not build: $(tail -n 3 "$WORK/monitor.log")"
-for p in livetop xenlive-launch; do stage_file "$sys" "$WORK/monitor/$p" "usr/bin/$p" 0755; done
+# no debug info (it would name this build's directory): same bytes every build
+make -s -C "$TOP/monitor" O="$WORK/monitor" BACKEND=xen CFLAGS="-O2 -ffile-prefix-map=$TOP/=" \
+	> "$WORK/monitor.log" 2>&1 || die "livetop did not build: $(tail -n 3 "$WORK/monitor.log")"
+for p in livetop xenlive-launch; do
+	strip -o "$WORK/monitor/$p.stripped" "$WORK/monitor/$p"
+	stage_file "$sys" "$WORK/monitor/$p.stripped" "usr/bin/$p" 0755
+done
 
 # --- programs ----------------------------------------------------------------
 xbin=/usr/lib/xen-$XEN_VERSION/bin

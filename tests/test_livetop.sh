@@ -27,6 +27,21 @@ wait_screen() {
 	echo "---- screen ----"; screen; echo "---- end ----"
 	return 1
 }
+# last REGEX: the last screen line matching REGEX (event lines carry a time)
+last() { screen | grep -E -- "$1" | tail -n1; }
+# wait_new REGEX BEFORE SECONDS WHAT: waits for a line matching REGEX that
+# differs from BEFORE (a new event, not one still on screen from earlier)
+wait_new() {
+	local end=$(( $(date +%s) + $3 )) l
+	while [ "$(date +%s)" -lt "$end" ]; do
+		l=$(last "$1")
+		[ -n "$l" ] && [ "$l" != "$2" ] && return 0
+		sleep 0.5
+	done
+	echo "timed out after $3 s waiting for: $4"
+	echo "---- screen ----"; screen; echo "---- end ----"
+	return 1
+}
 # field ROWNAME COLUMN_TITLE: the value under COLUMN_TITLE in ROWNAME's row
 field() {
 	screen | awk -v row="$1" -v col="$2" '
@@ -43,7 +58,7 @@ if wait_screen ' livetop .*Xen 4\.17' 180 "livetop on the serial console"; then
 else
 	fail "livetop did not come up"; finish
 fi
-screen | grep -qE 'fits [0-9]+ more' && pass "the header shows the 'fits N more' gauge: $(screen | grep -oE 'fits [0-9]+ more[^|]*' | head -n1)" ||
+screen | grep -qiE 'fits [0-9]+ more' && pass "the header shows the 'fits N more' gauge: $(screen | grep -oiE 'fits [0-9]+ more.*' | head -n1 | sed 's/ *$//')" ||
 	fail "no 'fits N more' gauge"
 
 keys 1
@@ -72,18 +87,29 @@ done
 
 # fill, destroy, fill ... three times
 for cycle in 1 2 3; do
+	done_re='fill: done, [0-9]+ launched\. Next one does not fit'
+	before=$(last "$done_re")
 	keys f
-	if wait_screen 'needs [0-9]+ MiB .*MiB free' 420 "fill stops for lack of memory (cycle $cycle)"; then
-		pass "fill $cycle: stopped when memory ran out: $(screen | grep -oE '[a-zA-Z ]*needs [0-9]+ MiB .*guests? running' | tail -n1 | sed 's/ *$//')"
+	# the event log line is cut at the 80-column serial console's edge
+	if wait_new "$done_re" "$before" 420 "fill stops for lack of memory (cycle $cycle)"; then
+		pass "fill $cycle: stopped when memory ran out: $(screen | grep -oE 'fill: done, [0-9]+ launched.*' | tail -n1 | sed 's/ *$//')"
 	else
 		fail "fill $cycle did not end with an out-of-memory message"; break
 	fi
+	before=$(last 'destroyed')
 	keys End; sleep 1; keys D; sleep 1; keys y
-	wait_screen 'destroyed' 60 "destroy" && pass "fill $cycle: D y destroyed the selected guest" || fail "fill $cycle: destroy did not happen"
+	wait_new 'destroyed' "$before" 60 "destroy" && pass "fill $cycle: D y destroyed the selected guest" || fail "fill $cycle: destroy did not happen"
 	sleep 3
 done
+# one more destroy makes room: a launch then succeeds
+before=$(last 'destroyed')
+keys End; sleep 1; keys D; sleep 1; keys y
+wait_new 'destroyed' "$before" 60 "destroy"
+before=$(last 'ready in [0-9.]+ s')
 keys 1
-wait_screen 'ready in [0-9.]+ s' 5 "" >/dev/null
+wait_new 'ready in [0-9.]+ s' "$before" 120 "a launch after destroy" &&
+	pass "after destroy, a launch fits again: $(last 'ready in [0-9.]+ s' | sed 's/^ *//')" ||
+	fail "no launch succeeded after destroying a guest"
 keys '?'
 wait_screen 'watch and drive Xen guests' 10 "help screen" && pass "after three fill/destroy cycles livetop still answers (help screen)" ||
 	fail "livetop did not answer after the fill/destroy cycles"
