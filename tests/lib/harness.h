@@ -2,7 +2,8 @@
  *   PASS: <what was checked>
  *   FAIL: <what was checked> (<details>)
  * and harness_done() returns non-zero if any check failed, so main can
- * `return harness_done();` and the exit status really fails. */
+ * `return harness_done();` and the exit status really fails.
+ * Shared by the C test suites of monitor/ (livetop) and guests/agent/. */
 #ifndef HARNESS_H
 #define HARNESS_H
 
