@@ -130,6 +130,15 @@ fi
 launch debian
 [ "$LAUNCHED" = debian-1 ] && pass "the name debian-1 is reused after its guest was destroyed" || fail "relaunch got '$LAUNCHED'"
 [ -n "$LAUNCHED" ] && qemu_cmd 30 "xl destroy $LAUNCHED"
+# the distro's minimum memory is enough to reach ready
+min=$(qemu_cmd 10 "grep '^debian|' /media/xenlive/guests/catalog | cut -d'|' -f5"; echo "$QEMU_OUT" | grep -E '^[0-9]+$' | tail -n1)
+qemu_cmd 120 "n=\$(xenlive-launch debian --memory $min) && xenlive-wait \$n 90 && xl list \$n | awk 'NR == 2 { print \"MEM=\" \$3 }'"
+echo "$QEMU_OUT" | grep -qE "ready after .*" && pass "a Debian guest with its minimum ${min} MiB reaches ready ($(echo "$QEMU_OUT" | grep -oE 'ready after [0-9.]+ s'))" ||
+	fail "Debian with ${min} MiB did not reach ready: $(echo "$QEMU_OUT" | tail -n 2 | tr '\n' ' ')"
+qemu_cmd 30 'xl destroy debian-1'
+# the fallback: the same image on Debian's own kernel (modules from its initramfs)
+launch debian_stock
+[ -n "$LAUNCHED" ] && qemu_cmd 30 "xl destroy $LAUNCHED"
 
 # bad input: one clear line, nothing changed
 qemu_cmd 10 'xl list | wc -l'; before=$QEMU_OUT

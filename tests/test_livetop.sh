@@ -90,9 +90,10 @@ for cycle in 1 2 3; do
 	done_re='fill: done, [0-9]+ launched\. Next one does not fit'
 	before=$(last "$done_re")
 	keys f
-	# the event log line is cut at the 80-column serial console's edge
-	if wait_new "$done_re" "$before" 420 "fill stops for lack of memory (cycle $cycle)"; then
-		pass "fill $cycle: stopped when memory ran out: $(screen | grep -oE 'fill: done, [0-9]+ launched.*' | tail -n1 | sed 's/ *$//')"
+	# on the 80-column serial console the event wraps onto a second line
+	if wait_new "$done_re" "$before" 420 "fill stops for lack of memory (cycle $cycle)" &&
+		wait_screen 'MiB free .* guests? running|guests? running; destroy one' 5 "how much is missing, how many run"; then
+		pass "fill $cycle: stopped when memory ran out: $(screen | sed -n '/fill: done/,/to make room/p' | sed 's/^ *//' | tr -s ' \n' ' ' | sed 's/^[0-9:]* //')"
 	else
 		fail "fill $cycle did not end with an out-of-memory message"; break
 	fi

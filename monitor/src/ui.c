@@ -385,20 +385,50 @@ static void draw_log(struct ui *u, int y, int h)
 		addch(a->utf8 ? ' ' : ' ');
 	put(y, 0, COLS, " Events", false, a->utf8);
 	ui_attr(u, 0, 0);
-	for (int line = 1; line < h; line++) {
-		const struct log_entry *e = model_log_get(&a->m, (size_t)(h - 1 - line));
-		char clock[16];
+	/* Newest entry at the bottom.  An entry wider than the screen wraps
+	 * onto further lines, indented under its text, so an 80-column serial
+	 * console still shows all of "X needs N MiB, M MiB free ...". */
+	int row = y + h - 1;
+	for (size_t i = 0; row > y; i++) {
+		const struct log_entry *e = model_log_get(&a->m, i);
+		char clock[16], full[LOG_TEXT + 32];
+		const char *seg[16];
+		int len[16], n = 0, indent = 11;
 		time_t t;
 		struct tm tm;
 
-		move(y + line, 0);
-		clrtoeol();
 		if (!e)
-			continue;
+			break;
 		t = (time_t)e->t;
 		localtime_r(&t, &tm);
 		strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-		putf(y + line, 0, COLS, a->utf8, " %s  %s", clock, e->text);
+		snprintf(full, sizeof full, " %s  %s", clock, e->text);
+		for (const char *p = full; *p && n < 16; n++) {
+			int width = n ? COLS - indent : COLS, chars = 0;
+			const char *q = p;
+
+			if (width < 10)
+				width = COLS;
+			while (*q && chars < width) {   /* whole UTF-8 characters */
+				q++;
+				while ((*q & 0xC0) == 0x80)
+					q++;
+				chars++;
+			}
+			seg[n] = p;
+			len[n] = (int)(q - p);
+			p = q;
+		}
+		for (int k = n - 1; k >= 0 && row > y; k--, row--) {
+			move(row, 0);
+			clrtoeol();
+			putf(row, 0, COLS, a->utf8, "%*s%.*s", k && COLS - indent >= 10 ? indent : 0, "",
+			     len[k], seg[k]);
+		}
+	}
+	for (; row > y; row--) {
+		move(row, 0);
+		clrtoeol();
 	}
 }
 

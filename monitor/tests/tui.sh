@@ -169,6 +169,10 @@ wait_for 'fill: done, [0-9]+ launched\. Next one does not fit: CentOS needs' 60 
 wait_for 'Fits 0 more CentOS|Fits [0-9]+ more Debian, 0 more CentOS' 5 "the gauge then shows 0 more CentOS"
 keys 2
 wait_for 'CentOS needs [0-9]+ MiB .* MiB free' 5 "launching one more explains plainly that it does not fit"
+# an 80-column console (a serial line) wraps the long event instead of cutting it
+resize 80 24
+wait_for '^ {11}[a-z].*to make room' 5 "at 80 columns a long event wraps onto the next line"
+resize 100 30
 
 keys q
 wait_for 'Quit livetop\? .*\(y/n\)' 3 "q asks before quitting"
