@@ -116,7 +116,10 @@ link_to /usr/lib64/ld-linux-x86-64.so.2 /usr/lib/x86_64-linux-gnu/ld-linux-x86-6
 (cd "$sys" && find lib/terminfo usr/share/terminfo -type f 2>/dev/null) | while read -r t; do
 	put "/$t" "/usr/share/terminfo/${t#*terminfo/}"
 done
-stage_file "$root" "$TOP/monitor/livetop.1" usr/share/man/man1/livetop.1
+# dom0 has no troff: its `man` pages livetop's manual rendered here
+groff -man -Tutf8 -P-c -P-b -P-u "$TOP/monitor/livetop.1" > "$WORK/livetop.txt" 2>/dev/null ||
+	die "cannot render monitor/livetop.1 (groff)"
+stage_file "$root" "$WORK/livetop.txt" usr/share/xenlive/man/livetop.txt
 
 # --- Xen configuration and hotplug scripts -----------------------------------------
 for f in "$sys"/etc/xen/scripts/*; do put "/etc/xen/scripts/${f##*/}"; done

@@ -27,6 +27,7 @@ flex flex
 bison bison
 bc bc
 curl curl
+groff groff-base
 cc gcc
 make make
 pkg-config pkg-config

@@ -66,6 +66,11 @@ if boot bios-cd /dev/sr0 "${cd_args[@]}"; then
 	qemu_cmd 30 'free -m'
 	used=$(echo "$QEMU_OUT" | awk '$1 == "Mem:" { print $3 }')
 	[ -n "$used" ] && pass "bios-cd: dom0 has $used MiB of memory in use after boot" || fail "bios-cd: free -m said: $QEMU_OUT"
+	qemu_cmd 30 'livetop -b -n 2 -d 1 --csv'
+	echo "$QEMU_OUT" | grep -q 'Domain-0' && pass "bios-cd: livetop batch mode (-b -n 2 --csv) against real Xen lists Domain-0" ||
+		fail "bios-cd: livetop -b said: $QEMU_OUT"
+	qemu_cmd 30 'man livetop | head -n 8'
+	echo "$QEMU_OUT" | grep -q 'LIVETOP(1)' && pass "bios-cd: man livetop works in dom0" || fail "bios-cd: man livetop said: $QEMU_OUT"
 	if qemu_cmd 180 'xenlive-selftest'; then
 		pass "bios-cd: xl create of a PV guest with a read-only disk and a bridged vif; it reached init, read its disk, pinged dom0; xl destroy removed it"
 	else

@@ -85,6 +85,19 @@ done
 [ -n "$cpu" ] && [ "$cpu" -ge 40 ] 2>/dev/null && pass "a cpu workload raised debian-1's CPU% to $cpu" ||
 	fail "debian-1's CPU% stayed at '${cpu:-?}' after the cpu workload"
 
+# Enter opens the selected guest's console; Ctrl-] comes back to livetop
+keys Enter
+if wait_screen 'console of debian-1' 20 "debian-1's console"; then
+	keys Enter
+	wait_screen 'root@debian-1' 20 "debian-1's prompt" && pass "Enter attached debian-1's console (root prompt)" ||
+		fail "no root prompt in debian-1's console"
+	keys C-]
+	wait_screen ' livetop .*Xen' 20 "livetop after Ctrl-]" && pass "Ctrl-] left the console and livetop redrew" ||
+		fail "livetop did not come back after Ctrl-]"
+else
+	fail "Enter did not open debian-1's console"
+fi
+
 # fill, destroy, fill ... three times
 for cycle in 1 2 3; do
 	done_re='fill: done, [0-9]+ launched\. Next one does not fit'
