@@ -75,7 +75,10 @@ console_type() {
 	qemu_mark
 	qemu_send "$2"$'\r'
 	qemu_wait "root@$1" 20 "$1's prompt after the command"
+	# xenconsole leaves only when Ctrl-] arrives alone in one read
+	sleep 0.5
 	qemu_send $'\x1d'
+	sleep 1
 	qemu_mark
 	qemu_send $'\r'
 	qemu_wait 'xenlive# ' 20 "dom0's prompt after Ctrl-]"
