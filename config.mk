@@ -32,7 +32,7 @@ BRIDGE ?= xenbr0
 BRIDGE_NET ?= 10.73.0
 # Guests: memory (MiB) each instance gets by default, and the least it may get.
 DEBIAN_MEM ?= 48
-DEBIAN_MIN_MEM ?= 32
+DEBIAN_MIN_MEM ?= 36
 CENTOS_MEM ?= 64
 CENTOS_MIN_MEM ?= 48
 # CentOS Stream release and mirror the CentOS guest is built from (with dnf).
