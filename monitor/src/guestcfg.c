@@ -91,10 +91,11 @@ int guestcfg_build(const struct catalog_entry *e, unsigned memory_mib,
 	xstrlcpy(g->ramdisk, e->ramdisk, sizeof g->ramdisk);
 	snprintf(g->cmdline, sizeof g->cmdline, "%s%sxenlive.name=%s",
 		 e->cmdline, e->cmdline[0] ? " " : "", name);
-	snprintf(g->disk, sizeof g->disk, "format=raw,vdev=xvda,access=ro,target=%s", e->image);
+	snprintf(g->disk, sizeof g->disk, "format=raw,vdev=xvda,access=ro,script=%s,target=%s",
+		 GUEST_BLOCK_SCRIPT, e->image);
 	guestcfg_mac(name, g->mac);
-	snprintf(g->vif, sizeof g->vif, "bridge=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x",
-		 GUEST_BRIDGE, g->mac[0], g->mac[1], g->mac[2], g->mac[3], g->mac[4], g->mac[5]);
+	snprintf(g->vif, sizeof g->vif, "bridge=%s,script=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x",
+		 GUEST_BRIDGE, GUEST_VIF_SCRIPT, g->mac[0], g->mac[1], g->mac[2], g->mac[3], g->mac[4], g->mac[5]);
 	return 0;
 }
 

@@ -16,6 +16,10 @@
 
 #define GUEST_NAME_MAX 48
 #define GUEST_BRIDGE "xenbr0"
+/* dom0's own hotplug scripts (rootfs/files/etc/xen/scripts): Debian's
+ * block and vif-bridge take ~2 s each per guest under emulation */
+#define GUEST_BLOCK_SCRIPT "xenlive-block"
+#define GUEST_VIF_SCRIPT "xenlive-vif"
 
 struct guestcfg {
 	char name[GUEST_NAME_MAX];
@@ -26,8 +30,8 @@ struct guestcfg {
 	char kernel[CAT_PATH_MAX];
 	char ramdisk[CAT_PATH_MAX];
 	char cmdline[CAT_CMDLINE_MAX + GUEST_NAME_MAX + 16];
-	char disk[CAT_PATH_MAX + 48];
-	char vif[64];
+	char disk[CAT_PATH_MAX + 96];
+	char vif[96];
 	uint8_t mac[6];
 };
 

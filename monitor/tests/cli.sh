@@ -97,8 +97,8 @@ check "xenlive-launch --dry-run exits 0" test "$(rc l1)" = 0
 check "dry run names the guest debian-1" grep -q '^name = "debian-1"' "$tmp/l1.out"
 check "dry run uses the catalogue's memory" grep -q '^memory = 48$' "$tmp/l1.out"
 check "dry run disk is the shared read-only image" \
-	grep -q "^disk = \[ 'format=raw,vdev=xvda,access=ro,target=$tmp/g/debian.sqfs' \]" "$tmp/l1.out"
-check "dry run vif is on xenbr0 with a Xen MAC" grep -q "^vif = \[ 'bridge=xenbr0,mac=00:16:3e:" "$tmp/l1.out"
+	grep -q "^disk = \[ 'format=raw,vdev=xvda,access=ro,script=xenlive-block,target=$tmp/g/debian.sqfs' \]" "$tmp/l1.out"
+check "dry run vif is on xenbr0 with a Xen MAC" grep -q "^vif = \[ 'bridge=xenbr0,script=xenlive-vif,mac=00:16:3e:" "$tmp/l1.out"
 check "dry run cmdline carries xenlive.name" grep -q '^cmdline = "console=hvc0 quiet xenlive.name=debian-1"' "$tmp/l1.out"
 run l2 "$XL" debian --catalog "$tmp/g/catalog" --dry-run --memory 64 --name demo-x
 check "--memory and --name are honoured" grep -q '^memory = 64$' "$tmp/l2.out"

@@ -64,9 +64,9 @@ static void test_build(void)
 
 	CHECK_INT(guestcfg_build(&e, 0, "debian-3", &g, err, sizeof err), 0, "config builds");
 	CHECK_INT(g.memory_mib, 48, "memory defaults to the catalogue's");
-	CHECK_STR(g.disk, "format=raw,vdev=xvda,access=ro,target=/m/g/debian.sqfs",
+	CHECK_STR(g.disk, "format=raw,vdev=xvda,access=ro,script=xenlive-block,target=/m/g/debian.sqfs",
 		  "disk is the shared read-only image");
-	snprintf(want, sizeof want, "bridge=xenbr0,mac=00:16:3e:%02x:%02x:%02x", g.mac[3], g.mac[4], g.mac[5]);
+	snprintf(want, sizeof want, "bridge=xenbr0,script=xenlive-vif,mac=00:16:3e:%02x:%02x:%02x", g.mac[3], g.mac[4], g.mac[5]);
 	CHECK_STR(g.vif, want, "vif is on xenbr0 with the name's MAC");
 	CHECK_STR(g.cmdline, "console=hvc0 quiet xenlive.name=debian-3",
 		  "cmdline gets xenlive.name=NAME appended");
@@ -121,9 +121,9 @@ static void test_build(void)
 	CHECK_CONTAINS(buf, "name = \"debian-2\"\n", "xl.cfg has the name");
 	CHECK_CONTAINS(buf, "type = \"pv\"\n", "xl.cfg is a PV guest");
 	CHECK_CONTAINS(buf, "memory = 48\n", "xl.cfg has the memory");
-	CHECK_CONTAINS(buf, "disk = [ 'format=raw,vdev=xvda,access=ro,target=/m/g/debian.sqfs' ]",
+	CHECK_CONTAINS(buf, "disk = [ 'format=raw,vdev=xvda,access=ro,script=xenlive-block,target=/m/g/debian.sqfs' ]",
 		       "xl.cfg has the disk");
-	CHECK_CONTAINS(buf, "vif = [ 'bridge=xenbr0,mac=00:16:3e:", "xl.cfg has the vif");
+	CHECK_CONTAINS(buf, "vif = [ 'bridge=xenbr0,script=xenlive-vif,mac=00:16:3e:", "xl.cfg has the vif");
 	free(buf);
 }
 
