@@ -59,12 +59,17 @@ struct job {
 	int eof;
 };
 
-/* What we remember about a domain between snapshots. */
+/* What we remember about a domain between snapshots.  What never changes
+ * once written (start time, distro, launch time) is read from xenstore until
+ * it is there, then kept: each read is a round trip to xenstored. */
 struct known {
 	int id;
 	char name[DOM_NAME_MAX];
 	double ready_at;            /* when we first saw state=ready, 0 = not yet */
 	int reaped;                 /* destroy after shutdown already started */
+	double started;             /* libxl's start time, 0 = not read yet */
+	double launched;            /* data/xenlive/launched, 0 = not there yet */
+	char distro[CAT_ID_MAX];    /* data/xenlive/distro, "" = not there yet */
 };
 
 struct xenb {
@@ -422,7 +427,10 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 			o->net_rx_bytes += xenstat_network_tbytes(net);
 			o->net_tx_bytes += xenstat_network_rbytes(net);
 		}
-		o->started = o->id ? (double)libxl_vm_get_start_time(x->ctx, (uint32_t)o->id) : 0;
+		k = o->id ? known_get(x, o->id, o->name) : NULL;
+		if (k && k->started == 0)
+			k->started = (double)libxl_vm_get_start_time(x->ctx, (uint32_t)o->id);
+		o->started = k ? k->started : 0;
 		o->boot_secs = -1;
 		o->weight = o->cap = -1;
 		libxl_domain_sched_params_init(&sp);
@@ -433,7 +441,10 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 		libxl_domain_sched_params_dispose(&sp);
 		if (o->id == 0)
 			continue;
-		xl_read(x, o->id, "distro", o->distro, sizeof o->distro);
+		if (k && !k->distro[0])
+			xl_read(x, o->id, "distro", k->distro, sizeof k->distro);
+		if (k)
+			xstrlcpy(o->distro, k->distro, sizeof o->distro);
 		if (!o->distro[0]) {   /* not launched by us: guess from "distro-N" */
 			const char *dash = strrchr(o->name, '-');
 
@@ -442,16 +453,14 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 					 (int)(dash - o->name), o->name);
 		}
 		xl_read(x, o->id, "workload", o->workload, sizeof o->workload);
-		k = known_get(x, o->id, o->name);
 		if (k && o->state == DS_READY && k->ready_at == 0)
 			k->ready_at = now;
-		xl_read(x, o->id, "launched", buf, sizeof buf);
-		if (k && k->ready_at > 0 && buf[0]) {
-			double launched = strtod(buf, NULL);
-
-			if (launched > 0 && k->ready_at >= launched)
-				o->boot_secs = k->ready_at - launched;
+		if (k && k->launched == 0) {
+			xl_read(x, o->id, "launched", buf, sizeof buf);
+			k->launched = buf[0] ? strtod(buf, NULL) : 0;
 		}
+		if (k && k->ready_at > 0 && k->launched > 0 && k->ready_at >= k->launched)
+			o->boot_secs = k->ready_at - k->launched;
 		/* on_poweroff = destroy: nobody else will. */
 		if (k && o->state == DS_SHUTDOWN && !k->reaped) {
 			char e2[200];
