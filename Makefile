@@ -2,6 +2,7 @@
 #   sudo make          build out/xenlive.iso (installs host tools when missing)
 #   sudo make check    run every test, including booting the ISO under QEMU
 #   make run           boot the ISO in QEMU, serial console in this terminal
+#   sudo make bench    measure it next to a Debian live-build with Xen (out/bench.md)
 # Tunables live in config.mk; override them here: make DOM0_MEM=384
 
 include config.mk
@@ -37,11 +38,17 @@ iso: guests
 
 deps:
 	@scripts/need-root.sh deps
-	@scripts/deps.sh install build test
+	@scripts/deps.sh install build test bench
 
 check: all
 	@scripts/deps.sh ensure test
 	@tests/run.sh
+
+# measurements, table in out/bench.md (QUICK=1: one run each, no live-build,
+# out/bench-quick.md; BENCH_COLD=1: also a build from an empty cache)
+bench: all
+	@scripts/deps.sh ensure test $(if $(filter 1,$(QUICK)),,bench)
+	@tests/bench/bench.sh $(if $(filter 1,$(QUICK)),--quick)
 
 # fast checks that need neither root nor an ISO
 unit:

@@ -1,5 +1,5 @@
 #!/bin/bash
-# usage: deps.sh check|ensure|install [build|test]...
+# usage: deps.sh check|ensure|install [build|test|bench]...
 # The host tools xenlive needs, as "command package" pairs.  `check` lists
 # what is missing, `install` installs it with apt-get, `ensure` installs when
 # something is missing and apt-get can be used (root), otherwise stops with
@@ -53,6 +53,14 @@ perl perl
 test_files="
 /usr/share/ovmf/OVMF.fd ovmf
 "
+# make bench: the live-build comparison image
+bench_tools="
+lb live-build
+mkfs.ext4 e2fsprogs
+"
+bench_files="
+/usr/lib/syslinux/modules/bios/mboot.c32 syslinux-common
+"
 
 missing() {
 	local set cmd pkg
@@ -60,7 +68,8 @@ missing() {
 		case $set in
 		build) list=$build_tools files=$build_files ;;
 		test)  list=$test_tools files=$test_files ;;
-		*) die "unknown dependency set '$set' (build or test)" ;;
+		bench) list=$bench_tools files=$bench_files ;;
+		*) die "unknown dependency set '$set' (build, test or bench)" ;;
 		esac
 		while read -r cmd pkg; do
 			[ -n "$cmd" ] || continue
@@ -93,5 +102,5 @@ install|ensure)
 		die "apt-get install ${pkgs[*]} failed (log: $BUILD/apt-install.log)"
 	mapfile -t still < <(missing "$@")
 	[ "${#still[@]}" -eq 0 ] || die "still missing after install: ${still[*]}" ;;
-*) die "usage: deps.sh check|ensure|install [build|test]" ;;
+*) die "usage: deps.sh check|ensure|install [build|test|bench]" ;;
 esac

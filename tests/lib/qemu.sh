@@ -81,7 +81,9 @@ qemu_cmd() {
 	QEMU_FROM=$start
 	qemu_wait "@@E$n=[0-9]+@@" "$secs" "command: $cmd" || { QEMU_FROM=$from; QEMU_OUT=; return 124; }
 	QEMU_FROM=$from
-	QEMU_OUT=$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "/^@@B$n@@\$/,/@@E$n=[0-9]*@@/p" | sed '1d;$d')
+	# (terminal escapes stripped: bash puts ESC[?2004l before a command's output)
+	QEMU_OUT=$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
+		sed -n "/^@@B$n@@\$/,/@@E$n=[0-9]*@@/p" | sed '1d;$d')
 	return "$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "s/.*@@E$n=\([0-9]*\)@@.*/\1/p" | tail -n1)"
 }
 

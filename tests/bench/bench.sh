@@ -1,0 +1,215 @@
+#!/bin/bash
+# usage: tests/bench/bench.sh [--quick]      (make bench, make bench QUICK=1)
+# Measures xenlive under QEMU (TCG, -cpu qemu64, 2 vCPUs, 2 GiB) and, next to
+# it, what a user would build instead: a Debian live-build image with Xen
+# (tests/bench/livebuild.sh, built once into the cache).  Prints one table
+# and writes it, with a line per figure on how it was measured, to
+# out/bench.md.  A figure that could not be measured says so in its cell.
+# --quick: one run of everything, shorter windows, a 1 GiB machine for the
+# density figure, no live-build; writes out/bench-quick.md (make check runs
+# it so this code cannot rot).  BENCH_COLD=1 also times a build from an
+# empty cache (downloads and the guest kernel compile).  For work on the
+# bench itself: BENCH_SKIP="boot dom0 build livebuild" leaves parts out,
+# BENCH_BOOT_RUNS and BENCH_LAUNCH_RUNS change the number of runs.
+# A benchmark is not a test: slow figures never make it fail; it fails only
+# when it cannot run at all.
+# shellcheck disable=SC2016  # $ in single quotes is expanded in dom0
+cd "$(dirname "$0")/../.." || exit 1
+TOP=$PWD
+QUICK=0
+[ "${1:-}" = --quick ] && QUICK=1
+: "${CACHE:=/var/cache/xenlive}" "${DEBIAN_MEM:=48}" "${CENTOS_MEM:=64}"
+export CACHE
+ISO=$TOP/out/xenlive.iso
+OVMF=/usr/share/ovmf/OVMF.fd
+[ -f "$ISO" ] || { echo "bench: $ISO not found (run make first)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "bench: must run as root (try: sudo make bench)" >&2; exit 1; }
+
+if [ "$QUICK" = 1 ]; then
+	RUNS_BOOT=1 RUNS_LAUNCH=1 TOP_GUESTS=3 TOP_SECS=10 FILL_RAM=1024 MIN_STEP=4 REPORT=out/bench-quick.md
+else
+	RUNS_BOOT=3 RUNS_LAUNCH=5 TOP_GUESTS=10 TOP_SECS=60 FILL_RAM=2048 MIN_STEP=2 REPORT=out/bench.md
+fi
+# for working on the bench itself: fewer runs
+RUNS_BOOT=${BENCH_BOOT_RUNS:-$RUNS_BOOT} RUNS_LAUNCH=${BENCH_LAUNCH_RUNS:-$RUNS_LAUNCH}
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/xenlive-bench.XXXXXX")
+QEMU_TMP=$TMPD/qemu
+mkdir -p "$QEMU_TMP"
+. tests/lib/qemu.sh
+. tests/lib/variant.sh
+trap 'qemu_cleanup; rm -rf "$TMPD"' EXIT
+trap 'exit 130' INT TERM
+
+RES=$TMPD/results     # "KEY VALUE..." lines
+note() { echo "bench: $*" >&2; }
+put() { echo "$*" >> "$RES"; }
+get() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); v = $0 } END { print v }' "$RES"; }
+# median of the numbers on stdin, with min-max and the count: "12.3 (11.0-14.1, n=5)"
+median() {
+	sort -g | awk '/^[0-9.]+$/ { v[n++] = $1 } END {
+		if (!n) exit
+		m = n % 2 ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
+		if (n == 1) printf "%.1f", m; else printf "%.1f (%.1f-%.1f, n=%d)", m, v[0], v[n - 1], n }'
+}
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+: > "$RES"
+
+# --- sizes -----------------------------------------------------------------------------------
+note "sizes of $ISO"
+put iso_size "$(mib "$(stat -c %s "$ISO")")"
+xorriso -indev "$ISO" -find / -type f -exec lsdl 2>/dev/null | awk '{ gsub(/\047/, "", $9); print $9, $5 }' > "$TMPD/files"
+part() { awk -v p="$1" '$1 ~ p { s += $2 } END { printf "%.1f", s / 1048576 }' "$TMPD/files"; }
+put part_xen "$(part '^/boot/xen.gz$')"
+put part_kernel "$(part '^/boot/vmlinuz$')"
+put part_initrd "$(part '^/boot/initrd.img$')"
+put part_gkernel "$(part '^/guests/(kernel/vmlinux.gz|initrd.gz)$')"
+put part_debian "$(part '^/guests/debian.sqfs$')"
+put part_centos "$(part '^/guests/centos.sqfs$')"
+put part_stock "$(part '^/guests/(kernel/debian-vmlinux.gz|initrd-stock.gz)$')"
+put part_boot "$(part '^/(isolinux/|boot/grub/)')"
+
+# the CentOS guest: the ISO's own, else one built by dnf from a local RPM repository
+xorriso -osirrox on -indev "$ISO" -extract /guests/catalog "$TMPD/catalog" > /dev/null 2>&1
+GISO=$ISO RPM_NAME="CentOS guest"
+if ! grep -q '^centos|' "$TMPD/catalog" 2>/dev/null; then
+	note "the ISO has no CentOS guest (no mirror reached); building one from a local RPM repository"
+	if GISO=$(variant_iso); then
+		RPM_NAME="RPM test guest (dnf, local repo)"
+		put part_centos "not on this ISO (no CentOS mirror); the local-repo RPM guest: $(mib "$(xorriso -indev "$GISO" -find /guests/centos.sqfs -exec lsdl 2>/dev/null | awk '{ print $5 }')") MiB"
+	else
+		GISO=$ISO RPM_NAME=
+	fi
+fi
+
+# --- boot: QEMU start -> "xenlive: ready", default menu entry ------------------------------------
+READY='xenlive: ready: Xen [0-9.]+, [0-9]+ MiB free'
+boot_time() { # NAME QEMU_ARGS...: prints seconds to ready, nothing on failure
+	local name=$1
+	shift
+	qemu_start "$name" "$@"
+	qemu_wait "$READY" 180 "xenlive: ready ($name)" > "$TMPD/$name.err" && qemu_elapsed
+	qemu_stop
+}
+bench_boot() {
+	for i in $(seq "$RUNS_BOOT"); do
+		note "boot BIOS CD, run $i"
+		boot_time "bios-$i" -drive "file=$ISO,media=cdrom,readonly=on" -boot d >> "$TMPD/boot.bios"
+		echo >> "$TMPD/boot.bios"
+		note "boot UEFI CD, run $i"
+		boot_time "uefi-$i" -bios "$OVMF" -drive "file=$ISO,media=cdrom,readonly=on" -boot d >> "$TMPD/boot.uefi"
+		echo >> "$TMPD/boot.uefi"
+	done
+	put boot_bios "$(median < "$TMPD/boot.bios")"
+	put boot_uefi "$(median < "$TMPD/boot.uefi")"
+}
+
+# --- in dom0: memory, launches, smallest memory, livetop vs xentop, density --------------------
+# dom0-bench.sh comes in on a small extra disk (a tar archive, read with tar -xf)
+tar -cf "$TMPD/bench.tar" -C tests/bench dom0-bench.sh
+dom0() { # SECONDS STEP ARGS...: runs one dom0-bench.sh step, keeps its R lines
+	local secs=$1
+	shift
+	note "dom0: $*"
+	qemu_cmd "$secs" "bash /tmp/dom0-bench.sh $*" || note "dom0 step '$*' did not finish: $(echo "$QEMU_OUT" | tail -n 2 | tr '\n' ' ')"
+	echo "$QEMU_OUT" | sed -n 's/^R //p' >> "$TMPD/dom0"
+}
+dom0_session() {
+	: > "$TMPD/dom0"
+	qemu_start dom0 -m "$FILL_RAM" -drive "file=$GISO,media=cdrom,readonly=on" -boot d \
+		-drive "file=$TMPD/bench.tar,format=raw,if=ide,index=1"
+	qemu_wait 'Automatic boot in' 60 "boot menu" && qemu_send $'h\r'
+	qemu_wait 'xenlive# ' 180 "dom0 shell" > "$TMPD/dom0.err" || return 1
+	# ash wraps lines at the 80 columns it assumes on a serial console and
+	# then garbles fast-typed long lines: make the line wide first
+	sleep 1
+	qemu_cmd 10 'stty cols 1000 rows 50' > /dev/null
+	qemu_cmd 30 'for d in /dev/sd[a-z] /dev/hd[a-z]; do tar -xf $d -C /tmp dom0-bench.sh 2>/dev/null && break; done; ls /tmp/dom0-bench.sh' ||
+		{ echo "dom0 could not read the bench disk" > "$TMPD/dom0.err"; return 1; }
+	dom0 60 mem
+	dom0 $((RUNS_LAUNCH * 150)) launch debian "$RUNS_LAUNCH"
+	[ -z "$RPM_NAME" ] || dom0 $((RUNS_LAUNCH * 150)) launch centos "$RUNS_LAUNCH"
+	dom0 900 minmem debian 16 "$DEBIAN_MEM" "$MIN_STEP"
+	[ -z "$RPM_NAME" ] || dom0 900 minmem centos 16 "$CENTOS_MEM" "$MIN_STEP"
+	FILL_MIB=$(awk '$1 == "minmem" && $2 == "debian" && $3 ~ /^[0-9]+$/ { print $3 }' "$TMPD/dom0")
+	: "${FILL_MIB:=$DEBIAN_MEM}"
+	dom0 $((TOP_GUESTS * 120 + TOP_SECS + 60)) top "$TOP_GUESTS" "$FILL_MIB" "$TOP_SECS"
+	dom0 3600 fill "$FILL_MIB" 400
+}
+bench_dom0() {
+	note "dom0 session (${FILL_RAM} MiB machine, $GISO)"
+	dom0_session || note "dom0 session failed: $(tail -n 3 "$TMPD/dom0.err" 2>/dev/null | tr '\n' ' ')"
+	qemu_stop
+	r() { awk -v k="$1" -v a="${2:-}" '$1 == k && (a == "" || $2 == a) { $1 = ""; if (a != "") $2 = ""; sub(/^ +/, ""); print }' "$TMPD/dom0"; }
+	[ -z "$(r dom0_xen_mem)" ] || put dom0_mem "$(r dom0_xen_mem) MiB ($(r dom0_mem_option))"
+	put dom0_used "$(r dom0_free_used)"
+	put dom0_unavail "$(r dom0_unavailable)"
+	put launch_debian "$(r launch debian | median)"
+	put launch_centos "$(r launch centos | median)"
+	put launch_fails "$(r launch debian; r launch centos)"
+	put minmem_debian "$(r minmem debian)"
+	put minmem_centos "$(r minmem centos)"
+	put minmem_tries "$(r minmem_try | sed -E 's/fail: .*cannot \(re-\)build domain.*/refused by the domain builder/; s/ ok ([0-9.]+)$/ MiB ready in \1 s/; s/^([a-z]+) ([0-9]+) fail: /\1 \2 MiB: /; s/^([a-z]+) ([0-9]+) refused/\1 \2 MiB refused/' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+	put fill_mib "${FILL_MIB:-}"
+	free0=$(r xen_free)
+	guests=$(r fill_guests)
+	if [ -n "$guests" ] && [ -n "$free0" ]; then
+		put density "$(awk -v g="$guests" -v f="$free0" 'BEGIN { printf "%.1f", g / (f / 1024) }')"
+		put density_detail "$guests guests of ${FILL_MIB} MiB in $free0 MiB free; stopped by: $(r fill_stop)"
+	fi
+	cpu() { r top "$1" | awk -v s="$TOP_SECS" '{ printf "%.2f s CPU (%.1f%%), RSS %.1f MiB (peak %.1f)", $1 / 100, $1 / s, $2 / 1024, $3 / 1024 }'; }
+	put top_livetop "$(cpu livetop)"
+	put top_xentop "$(cpu xentop)"
+	put top_ratio "$(awk '$1 == "top" { c[$2] = $3 } END { if (c["xentop"] > 0) printf "%.2f", c["livetop"] / c["xentop"] }' "$TMPD/dom0")"
+	put top_fail "$(r top_fail)"
+}
+
+# --- build times ---------------------------------------------------------------------------
+# a clean build into scratch directories (what `make clean; make` does, without
+# touching build/ and out/), then the same make again with nothing changed
+build_time() { # DIR [CACHE]: prints "CLEAN NOCHANGE" seconds
+	local d=$1 t0 t1 t2
+	rm -rf "$d"
+	mkdir -p "$d"
+	t0=$(date +%s.%N)
+	make -s BUILD="$d/build" OUT="$d/out" ${2:+CACHE="$2"} > "$d/clean.log" 2>&1 || { echo "failed: $(grep -i error "$d/clean.log" | tail -n 1)"; return; }
+	t1=$(date +%s.%N)
+	make -s BUILD="$d/build" OUT="$d/out" ${2:+CACHE="$2"} > "$d/again.log" 2>&1 || { echo "failed: $(tail -n 1 "$d/again.log")"; return; }
+	t2=$(date +%s.%N)
+	echo "$t0 $t1 $t2" | awk '{ printf "%.0f %.0f", $2 - $1, $3 - $2 }'
+}
+bench_build() {
+	note "clean build (warm cache) and no-change rebuild"
+	bt=$(build_time "$TOP/build/bench")
+	rm -rf "$TOP/build/bench"
+	put build_clean "${bt% *}"
+	put build_again "${bt#* }"
+	if [ "${BENCH_COLD:-0}" = 1 ]; then
+		note "clean build from an empty cache"
+		bt=$(build_time "$TOP/build/bench" "$TOP/build/bench-cache")
+		rm -rf "$TOP/build/bench" "$TOP/build/bench-cache"
+		put build_cold "${bt% *}"
+	fi
+}
+
+# --- the alternative: Debian's live-build with Xen ----------------------------------------------
+. tests/bench/livebuild-measure.sh
+
+# BENCH_SKIP="boot dom0 build livebuild": leave parts out (their cells say so)
+for part in boot dom0 build livebuild; do
+	if [[ " ${BENCH_SKIP:-} " == *" $part "* ]]; then
+		note "skipping $part (BENCH_SKIP)"
+		put skipped "$(get skipped) $part"
+	elif [ "$part" = livebuild ]; then
+		[ "$QUICK" = 1 ] || livebuild_measure
+	else
+		"bench_$part"
+	fi
+done
+
+# --- the table -----------------------------------------------------------------------------
+. tests/bench/report.sh
+report > "$TMPD/report.md"
+mkdir -p out
+cp "$TMPD/report.md" "$REPORT.tmp" && mv "$REPORT.tmp" "$REPORT"
+cat "$REPORT"
+note "written to $REPORT"

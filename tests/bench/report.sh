@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# report: prints out/bench.md from bench.sh's results ($RES, read with get).
+# Rows: figure | xenlive | the alternative | xenlive / alternative | target.
+# An empty result becomes "not measured" with the reason bench.sh recorded.
+
+HOW=()
+# cell VALUE [WHY]: the value, or "not measured (WHY)"
+cell() {
+	local why=${2:-}
+	[ -z "$(get skipped)" ] || why="BENCH_SKIP=$(get skipped | xargs)"
+	if [ -n "$1" ]; then echo "$1"; else echo "not measured${why:+ ($why)}"; fi
+}
+# ratio A B: A / B of the leading numbers, two decimals; "-" unless both are numbers
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+/ && b ~ /^[0-9.]+/ && b + 0 > 0) printf "%.2f", a / b; else print "-" }'
+}
+# row FIGURE XENLIVE ALTERNATIVE TARGET HOW
+row() {
+	printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"
+	HOW+=("- **$1**: $5")
+}
+
+report() {
+	local quick_note alt_why lb_why
+	quick_note=
+	[ "$QUICK" = 1 ] && quick_note=" — QUICK MODE: one run each, short windows, a 1 GiB machine for density, no live-build; figures are rough"
+	lb_why=$(get lb_error)
+	[ "$QUICK" = 1 ] && lb_why="quick mode"
+	[[ " $(get skipped) " != *" livebuild "* ]] || lb_why="BENCH_SKIP"
+	alt_why=${lb_why:-not measured}
+	echo "# xenlive benchmark$quick_note"
+	echo
+	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(hostname) ($(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)),"
+	echo "QEMU $(qemu-system-x86_64 --version | awk 'NR == 1 { print $4 }') TCG -cpu qemu64, 2 vCPUs; xenlive $(git describe --always --dirty 2>/dev/null)."
+	echo "Alternative: Debian live-build ($(get lb_versions)) — see tests/bench/livebuild.sh."
+	echo "Times are medians (min-max, n runs). \"not measured\" says why a cell is empty."
+	echo
+	echo "| Figure | xenlive | alternative | ratio | target |"
+	echo "|---|---|---|---|---|"
+	row "ISO size (MiB)" "$(get iso_size)" "$(cell "$(get lb_iso_size)" "$alt_why")" "≤ 200, ≤ 0.35×" \
+		"size of out/xenlive.iso (stat); alternative: live-build's ISO, which holds no guest image"
+	row "– Xen (MiB)" "$(get part_xen)" "$(cell "$(get lb_part_xen)" "$alt_why")" "" "/boot/xen.gz on the ISO (xorriso -find ... lsdl)"
+	row "– dom0 kernel (MiB)" "$(get part_kernel)" "$(cell "$(get lb_part_kernel)" "$alt_why")" "" "/boot/vmlinuz on the ISO; alternative: /live/vmlinuz*"
+	row "– dom0 initramfs / root (MiB)" "$(get part_initrd)" "$(cell "$(get lb_part_root)" "$alt_why")" "" \
+		"/boot/initrd.img (the whole dom0 root); alternative: /live/initrd.img* + /live/filesystem.squashfs"
+	row "– guest kernel + initramfs (MiB)" "$(get part_gkernel)" "-" "" "/guests/kernel/vmlinux.gz + /guests/initrd.gz"
+	row "– Debian guest image (MiB)" "$(get part_debian)" "-" "" "/guests/debian.sqfs (squashfs, shared read-only by every instance)"
+	row "– CentOS guest image (MiB)" "$(cell "$(get part_centos)" "not on this ISO")" "-" "" \
+		"/guests/centos.sqfs; when the ISO has none (no CentOS mirror reachable), the RPM test guest's image built by dnf from tests/rpmrepo"
+	row "– stock-kernel fallback (MiB)" "$(get part_stock)" "-" "" "/guests/kernel/debian-vmlinux.gz + /guests/initrd-stock.gz"
+	row "– boot loaders (MiB)" "$(get part_boot)" "-" "" "/isolinux and /boot/grub (BIOS and UEFI)"
+	row "Boot, BIOS CD → ready (s)" "$(cell "$(get boot_bios)" "no run reached ready")" "$(cell "$(get lb_boot)" "$alt_why")" "≤ 0.2× (≤ ~27 s)" \
+		"QEMU start → 'xenlive: ready' on the serial console, default menu entry (3 s menu timeout included); alternative: QEMU start → dom0 shell prompt on the serial console (its Xen entry, 3 s timeout), see lb_boot_how"
+	row "Boot, UEFI CD → ready (s)" "$(cell "$(get boot_uefi)" "no run reached ready")" "-" "" "as above with -bios $OVMF"
+	row "dom0_mem (MiB)" "$(cell "$(get dom0_mem)")" "$(cell "$(get lb_dom0_mem)" "$alt_why")" "" "xl list 0 (Mem) and dom0_mem= on Xen's command line (xl info)"
+	row "dom0 memory used (MiB)" "$(cell "$(get dom0_used)")" "$(cell "$(get lb_dom0_used)" "$alt_why")" "≤ 40" \
+		"after boot, in dom0: MemTotal − MemFree − Buffers − Cached − SReclaimable (/proc/meminfo; free's 'used')"
+	row "dom0 memory not available (MiB)" "$(cell "$(get dom0_unavail)")" "$(cell "$(get lb_dom0_unavail)" "$alt_why")" "" \
+		"MemTotal − MemAvailable: also counts the RAM-held root file system, which free's 'used' leaves out"
+	row "Debian guest launch → ready (s)" "$(cell "$(get launch_debian)" "$(get launch_fails)")" "$(cell "$(get lb_launch)" "$alt_why")" "≤ 0.1× (≤ 6 s)" \
+		"in dom0: xenlive-launch debian (default $DEBIAN_MEM MiB) until its agent reports ready (xenlive-wait), /proc/uptime, then xl destroy; alternative: 'xl create -c' of the debootstrap+systemd guest ($LB_GUEST_MIB MiB: with 256 its own initramfs runs out of memory; its own kernel+initrd, no vif) until 'lbguest login:' on its console, timed on the host"
+	row "${RPM_NAME:-CentOS guest} launch → ready (s)" "$(cell "$(get launch_centos)" "no RPM guest")" "-" "" "as for Debian, xenlive-launch centos (default $CENTOS_MEM MiB)"
+	row "Smallest Debian guest (MiB)" "$(cell "$(get minmem_debian)")" "-" "≤ 48" \
+		"binary search (step $MIN_STEP MiB) between 16 and $DEBIAN_MEM MiB with a catalogue copy whose minimum is 1 MiB: smallest --memory that reaches ready within 60 s; tries: $(get minmem_tries)"
+	row "Smallest ${RPM_NAME:-CentOS guest} (MiB)" "$(cell "$(get minmem_centos)")" "-" "" "as above, between 16 and $CENTOS_MEM MiB"
+	row "Debian guests per GiB free" "$(cell "$(get density)")" "-" "≥ 18" \
+		"in a $FILL_RAM MiB machine: Debian guests of the smallest memory above launched (xenlive-launch, not waiting for ready) until one does not fit; guests / (Xen's free memory after boot / 1024). $(get density_detail)"
+	row "livetop CPU, RSS ($TOP_SECS s, d=1)" "$(cell "$(get top_livetop)" "$(get top_fail)")" "$(cell "$(get top_xentop)" "$(get top_fail)")" "≤ 1× xentop" \
+		"in dom0 with $TOP_GUESTS Debian guests running: livetop -b -d 1 and (alternative column) xentop -b -d 1 side by side for $TOP_SECS s, output to /dev/null; utime+stime from /proc/PID/stat, VmRSS/VmHWM from /proc/PID/status; ratio = livetop / xentop CPU ($(get top_ratio))"
+	row "Clean build, warm cache (s)" "$(cell "$(get build_clean)")" "-" "≤ 600" \
+		"make with empty BUILD and OUT directories (what make clean; make does) and the download cache $CACHE kept"
+	row "No-change rebuild (s)" "$(cell "$(get build_again)")" "-" "≤ 60" "the same make again, nothing changed"
+	row "Build from a cold cache (s)" "$(cell "$(get build_cold)" "run make bench BENCH_COLD=1")" "-" "≤ 1500" \
+		"make with empty BUILD, OUT and CACHE: every download and the guest kernel compile"
+	echo
+	echo "## How each figure was measured"
+	echo
+	printf '%s\n' "${HOW[@]}"
+	[ -z "$(get lb_boot_how)" ] || echo "- **lb_boot_how**: $(get lb_boot_how)"
+	[ -z "$(get lb_notes)" ] || echo "- **live-build notes**: $(get lb_notes)"
+}
