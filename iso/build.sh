@@ -36,7 +36,9 @@ xen_version=$(cat "$BUILD/hypervisor/version")
 
 # --- the menu ----------------------------------------------------------------
 xen_base=$(cat "$BUILD/hypervisor/cmdline")
-dom0_base="console=tty0 console=hvc0 earlyprintk=xen quiet"
+# swiotlb=8192: a 16 MiB DMA bounce buffer instead of 64 MiB (a CD or USB stick
+# needs little; dom0's RAM serves ~2.4 MiB per running guest)
+dom0_base="console=tty0 console=hvc0 earlyprintk=xen quiet swiotlb=8192"
 # entries: prints "id|label|xen options|dom0 options" with everything expanded
 entries() {
 	local id label mem xen dom0 m

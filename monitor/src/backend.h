@@ -74,6 +74,7 @@ struct host_sample {
 	unsigned cpus;
 	uint64_t total_kib;
 	uint64_t free_kib;
+	uint64_t dom0_avail_kib;     /* dom0's MemAvailable; 0 = unknown */
 };
 
 struct snapshot {

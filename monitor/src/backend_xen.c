@@ -23,6 +23,7 @@
  *  - Console: fork + exec `xl console NAME`, wait (Ctrl-] detaches). */
 #include "backend.h"
 #include "guestcfg.h"
+#include "sizing.h"
 #include "xalloc.h"
 #include "xenops.h"
 
@@ -41,6 +42,9 @@
 #define MAX_JOBS 16
 #define MAX_KNOWN 256
 #define VBD_DIR "/sys/bus/xen-backend/devices"
+/* weight and cap change only through us (re-read at once) or another
+ * toolstack (seen within this many seconds) */
+#define SCHED_REFRESH_S 5.0
 
 enum job_kind { JOB_LAUNCH, JOB_DESTROY };
 
@@ -68,6 +72,8 @@ struct known {
 	double ready_at;            /* when we first saw state=ready, 0 = not yet */
 	int reaped;                 /* destroy after shutdown already started */
 	double started;             /* libxl's start time, 0 = not read yet */
+	double sched_at;            /* when weight/cap were read, 0 = re-read */
+	int weight, cap;
 	double launched;            /* data/xenlive/launched, 0 = not there yet */
 	char distro[CAT_ID_MAX];    /* data/xenlive/distro, "" = not there yet */
 };
@@ -360,7 +366,8 @@ static int start_destroy(struct xenb *x, int id, const char *name, char *err, si
 	return spawn(x, &j, work_destroy, err, errlen);
 }
 
-static enum dom_state state_of(struct xenb *x, xenstat_domain *d, int id)
+static enum dom_state state_of(struct xenb *x, xenstat_domain *d, int id,
+			       const struct known *k)
 {
 	char st[32];
 
@@ -374,6 +381,8 @@ static enum dom_state state_of(struct xenb *x, xenstat_domain *d, int id)
 		return DS_PAUSED;
 	if (id == 0)
 		return DS_RUNNING;
+	if (k && k->ready_at > 0)   /* the agent writes ready once per boot */
+		return DS_READY;
 	xl_read(x, id, "state", st, sizeof st);
 	return !strcmp(st, "ready") ? DS_READY : DS_BOOTING;
 }
@@ -398,6 +407,7 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 	s->host.cpus = xenstat_node_num_cpus(node);
 	s->host.total_kib = xenstat_node_tot_mem(node) / 1024;
 	s->host.free_kib = xenstat_node_free_mem(node) / 1024;
+	s->host.dom0_avail_kib = sizing_dom0_avail_kib();
 
 	n = xenstat_node_num_domains(node);
 	s->dom = xcalloc((size_t)n + x->njobs + 1, sizeof *s->dom);
@@ -415,7 +425,8 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 		o->id = (int)xenstat_domain_id(d);
 		name = xenstat_domain_name(d);
 		snprintf(o->name, sizeof o->name, "%s", name ? name : "?");
-		o->state = state_of(x, d, o->id);
+		k = o->id ? known_get(x, o->id, o->name) : NULL;
+		o->state = state_of(x, d, o->id, k);
 		o->cpu_ns = xenstat_domain_cpu_ns(d);
 		o->vcpus = xenstat_domain_num_vcpus(d);
 		o->mem_kib = xenstat_domain_cur_mem(d) / 1024;
@@ -427,18 +438,27 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 			o->net_rx_bytes += xenstat_network_tbytes(net);
 			o->net_tx_bytes += xenstat_network_rbytes(net);
 		}
-		k = o->id ? known_get(x, o->id, o->name) : NULL;
 		if (k && k->started == 0)
 			k->started = (double)libxl_vm_get_start_time(x->ctx, (uint32_t)o->id);
 		o->started = k ? k->started : 0;
 		o->boot_secs = -1;
 		o->weight = o->cap = -1;
-		libxl_domain_sched_params_init(&sp);
-		if (libxl_domain_sched_params_get(x->ctx, (uint32_t)o->id, &sp) == 0) {
-			o->weight = sp.weight;
-			o->cap = sp.cap < 0 ? 0 : sp.cap;
+		if (k && k->sched_at > 0 && now - k->sched_at < SCHED_REFRESH_S) {
+			o->weight = k->weight;
+			o->cap = k->cap;
+		} else {
+			libxl_domain_sched_params_init(&sp);
+			if (libxl_domain_sched_params_get(x->ctx, (uint32_t)o->id, &sp) == 0) {
+				o->weight = sp.weight;
+				o->cap = sp.cap < 0 ? 0 : sp.cap;
+				if (k) {
+					k->weight = o->weight;
+					k->cap = o->cap;
+					k->sched_at = now;
+				}
+			}
+			libxl_domain_sched_params_dispose(&sp);
 		}
-		libxl_domain_sched_params_dispose(&sp);
 		if (o->id == 0)
 			continue;
 		if (k && !k->distro[0])
@@ -667,6 +687,9 @@ static int xen_set_sched(struct backend *b, int id, int weight, int cap,
 	x->log.last[0] = '\0';
 	rc = libxl_domain_sched_params_set(x->ctx, (uint32_t)id, &sp);
 	libxl_domain_sched_params_dispose(&sp);
+	for (size_t i = 0; i < x->nknown; i++)   /* show the new values at once */
+		if (x->known[i].id == id)
+			x->known[i].sched_at = 0;
 	return rc ? fail_libxl(x, "setting weight/cap", id, err, errlen) : 0;
 }
 

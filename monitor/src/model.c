@@ -661,7 +661,20 @@ unsigned model_fits(const struct model *m, unsigned memory_mib)
 
 	model_mem(m, &s);
 	avail = s.free_kib > s.pending_kib ? s.free_kib - s.pending_kib : 0;
-	return sizing_fits(avail, memory_mib, m->reserve_kib);
+	return model_fits_dom0(m, sizing_fits(avail, memory_mib, m->reserve_kib));
+}
+
+unsigned model_fits_dom0(const struct model *m, unsigned n)
+{
+	unsigned d0, pending = 0;
+
+	if (!m->have_cur || !m->cur.host.dom0_avail_kib)
+		return n;
+	for (size_t i = 0; i < m->cur.n; i++)
+		pending += m->cur.dom[i].id < 0;   /* launches not yet in dom0's figures */
+	d0 = sizing_fits_dom0(m->cur.host.dom0_avail_kib);
+	d0 = d0 > pending ? d0 - pending : 0;
+	return d0 < n ? d0 : n;
 }
 
 unsigned model_guest_count(const struct model *m)
@@ -686,6 +699,15 @@ int model_why_not(const struct model *m, const struct catalog_entry *e,
 	model_mem(m, &s);
 	avail = s.free_kib > s.pending_kib ? s.free_kib - s.pending_kib : 0;
 	catalog_short_name(e, shortname, sizeof shortname);
+	if (sizing_fits(avail, e->memory_mib, m->reserve_kib) > 0) {   /* dom0 is the limit */
+		snprintf(out, len, "dom0 is short of memory: %llu MiB available, %u MiB must stay "
+			 "free and each guest takes ~%u MiB of it \u2014 %u guest%s running; "
+			 "destroy one (D), or boot the menu entry \"dom0 with 512 MiB\"",
+			 (unsigned long long)(m->cur.host.dom0_avail_kib / 1024),
+			 SIZING_DOM0_RESERVE_KIB / 1024, SIZING_DOM0_PER_GUEST_KIB / 1024,
+			 guests, guests == 1 ? "" : "s");
+		return 1;
+	}
 	snprintf(out, len, "%s needs %llu MiB (%u MiB + overhead and reserve), "
 		 "%llu MiB free \u2014 %u guest%s running; destroy one (D) to make room",
 		 shortname, (unsigned long long)((need + 1023) / 1024), e->memory_mib,

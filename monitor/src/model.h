@@ -121,6 +121,8 @@ struct mem_split {
 void model_mem(const struct model *m, struct mem_split *out);
 /* How many more guests of this size fit, counting launches in flight. */
 unsigned model_fits(const struct model *m, unsigned memory_mib);
+/* N capped by what dom0's own memory can serve (host.dom0_avail_kib). */
+unsigned model_fits_dom0(const struct model *m, unsigned n);
 /* Plain explanation when one more does not fit; returns 0 if it fits. */
 int model_why_not(const struct model *m, const struct catalog_entry *e,
 		  char *out, size_t len);

@@ -10,13 +10,24 @@
 
 #include <stdint.h>
 
+/* dom0's MemAvailable from /proc/meminfo (KiB), 0 when it cannot be read. */
+uint64_t sizing_dom0_avail_kib(void);
+
 #define SIZING_OVERHEAD_KIB 1024u   /* libxl per-PV-domain overhead */
 #define SIZING_ROUND_KIB    2048u   /* rounded up to 2 MiB */
 #define SIZING_RESERVE_KIB  4096u   /* kept free by livetop's policy */
+
+/* dom0's own memory per guest (back-end drivers, loop device, console:
+ * ~2.4 MiB measured with `make bench`) and what must stay available in
+ * dom0 so it never runs out (the OOM killer would pick livetop). */
+#define SIZING_DOM0_PER_GUEST_KIB 3072u
+#define SIZING_DOM0_RESERVE_KIB  24576u
 
 /* Host memory (KiB) that creating a guest of memory_mib takes. */
 uint64_t sizing_need_kib(unsigned memory_mib);
 /* How many more guests of memory_mib fit into free_kib, keeping reserve_kib. */
 unsigned sizing_fits(uint64_t free_kib, unsigned memory_mib, uint64_t reserve_kib);
+/* How many more guests dom0 can serve with dom0_avail_kib available. */
+unsigned sizing_fits_dom0(uint64_t dom0_avail_kib);
 
 #endif

@@ -1,4 +1,5 @@
 #include "xenops.h"
+#include "sizing.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -164,6 +165,16 @@ int xenops_create(libxl_ctx *ctx, struct xenops_log *l, const struct guestcfg *g
 		snprintf(err, errlen, "not enough free memory: %s needs %llu MiB, %llu MiB free",
 			 g->name, (unsigned long long)((need_kib + 1023) / 1024),
 			 (unsigned long long)(free_kib / 1024));
+		libxl_domain_config_dispose(&dc);
+		return -1;
+	}
+	/* dom0's own memory: each guest takes some (back-ends, loop device) */
+	uint64_t d0 = sizing_dom0_avail_kib();
+	if (d0 && sizing_fits_dom0(d0) == 0) {
+		snprintf(err, errlen, "dom0 is short of memory: %llu MiB available, %u MiB must stay "
+			 "free (each guest takes ~%u MiB of it); destroy a guest, or boot the "
+			 "menu entry \"dom0 with 512 MiB\"", (unsigned long long)(d0 / 1024),
+			 SIZING_DOM0_RESERVE_KIB / 1024, SIZING_DOM0_PER_GUEST_KIB / 1024);
 		libxl_domain_config_dispose(&dc);
 		return -1;
 	}

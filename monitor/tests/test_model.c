@@ -28,6 +28,13 @@ static void test_sizing(void)
 		{ 1024 * 1024, 0, 0, 0 },           /* nonsense size fits none */
 		{ 1490 * 1024, 96, 0, 15 },         /* FACTS: 96 MB guests, dom0 512M -> 15 fit */
 	};
+	static const struct { uint64_t avail_kib; unsigned n; } d0[] = {
+		{ 0, 0 }, { 24 * 1024, 0 }, { 27 * 1024 - 1, 0 }, { 27 * 1024, 1 }, { 81 * 1024, 19 },
+	};
+	for (size_t i = 0; i < sizeof d0 / sizeof d0[0]; i++)
+		CHECK_INT(sizing_fits_dom0(d0[i].avail_kib), d0[i].n,
+			  "dom0 with %llu KiB available serves %u more guests",
+			  (unsigned long long)d0[i].avail_kib, d0[i].n);
 	for (size_t i = 0; i < sizeof fits / sizeof fits[0]; i++)
 		CHECK_INT(sizing_fits(fits[i].free_kib, fits[i].mib, fits[i].reserve), fits[i].n,
 			  "%llu KiB free, reserve %llu: %u more %u MiB guests fit",
@@ -320,6 +327,21 @@ static void test_sort_and_fits(void)
 	CHECK_CONTAINS(why, "50 MiB free", "explanation says how much is free");
 	CHECK_CONTAINS(why, "2 guests running", "explanation counts the guests");
 	CHECK_CONTAINS(why, "destroy one", "explanation says what to do");
+
+	/* dom0's own memory: 1 GiB free in Xen, but dom0 has 33 MiB available,
+	 * 24 stay free, 3 per guest, one launch in flight: 3 - 1 = 2 more */
+	s = snap(14, 1024 * 1024, b, 4);
+	s.host.dom0_avail_kib = 33 * 1024;
+	model_update(&m, &s);
+	CHECK_INT(model_fits(&m, 48), 2, "dom0's available memory caps how many fit");
+	CHECK_INT(model_why_not(&m, &deb, why, sizeof why), 0, "room in dom0 and Xen: no excuse");
+	s = snap(16, 1024 * 1024, b, 4);
+	s.host.dom0_avail_kib = 26 * 1024;
+	model_update(&m, &s);
+	CHECK_INT(model_fits(&m, 48), 0, "no room in dom0: none fit, whatever Xen has free");
+	CHECK_INT(model_why_not(&m, &deb, why, sizeof why), 1, "explains a full dom0");
+	CHECK_CONTAINS(why, "dom0 is short of memory: 26 MiB available", "says dom0 is the limit and how much it has");
+	CHECK_CONTAINS(why, "dom0 with 512 MiB", "names the menu entry with more dom0 memory");
 	model_free(&m);
 }
 
