@@ -40,9 +40,7 @@ make -s -C "$here/agent" > "$WORK/agent.log" 2>&1 || die "xenlive-agent did not 
 # pack ROOT OUT: a reproducible gzip newc cpio of ROOT
 pack() {
 	check_no_absolute_links "$1"
-	normalise_epoch "$1"
-	(cd "$1" && find . -mindepth 1 -print0 | sort -z |
-		cpio --null --create --format=newc --reproducible --owner=0:0 --quiet) | gzip -9 -n > "$2"
+	cpio_tree "$1" | gzip -9 -n > "$2"
 }
 # busybox_root ROOT APPLET...: a tree with busybox and the named applets
 busybox_root() {

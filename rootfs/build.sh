@@ -162,10 +162,7 @@ check_no_absolute_links "$root"
 
 # --- pack ---------------------------------------------------------------------------
 info "packing the initramfs"
-normalise_epoch "$root"
-(cd "$root" && find . -mindepth 1 -print0 | sort -z |
-	cpio --null --create --format=newc --reproducible --owner=0:0 --quiet) |
-	xz --check=crc32 --lzma2=preset=9e,dict=32MiB --threads=1 > "$WORK/initrd.img"
+cpio_tree "$root" | xz --check=crc32 --lzma2=preset=9e,dict=32MiB --threads=1 > "$WORK/initrd.img"
 cp "$WORK/kernel/boot/vmlinuz-$kver" "$WORK/vmlinuz"
 printf '%s\n' "$kdeb" > "$WORK/kernel.deb"
 printf '%s\n' "$kver" > "$WORK/kernel-version"

@@ -156,6 +156,16 @@ normalise_epoch() {
 	find "$1" -exec touch -h -d "@${SOURCE_DATE_EPOCH:?}" {} +
 }
 
+# cpio_tree ROOT: writes ROOT as a reproducible newc cpio archive (for an
+# initramfs) to stdout: names sorted, owner root, every mtime
+# SOURCE_DATE_EPOCH.  Run check_no_absolute_links first: a failure inside
+# a pipeline would not stop the build.
+cpio_tree() {
+	normalise_epoch "$1"
+	(cd "$1" && find . -mindepth 1 -print0 | sort -z |
+		cpio --null --create --format=newc --reproducible --owner=0:0 --quiet)
+}
+
 # cached_product NAME KEY OUTDIR COMMAND...: a slow product kept in the cache
 # ($CACHE/products/NAME-KEY) so `make clean` does not rebuild it.  Runs
 # COMMAND with a scratch directory appended as its last argument when the
