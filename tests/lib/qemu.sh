@@ -2,7 +2,8 @@
 # Drive a QEMU machine through its serial console, without the caller's stdin.
 #   qemu_start NAME QEMU_ARGS...   start a machine (serial console on a FIFO pair)
 #   qemu_wait REGEX SECONDS WHAT   wait for REGEX in the console log
-#   qemu_send TEXT                 type TEXT (no newline)
+#   qemu_send TEXT                 type TEXT (no newline), all at once
+#   qemu_type TEXT                 type TEXT at a pace the console keeps up with
 #   qemu_cmd SECONDS COMMAND       run a shell command in dom0; sets QEMU_OUT, returns its status
 #   qemu_stop                      stop the machine
 # The console log is $QEMU_LOG.  Every timeout prints the last 40 console lines.
@@ -66,6 +67,24 @@ qemu_wait() {
 
 qemu_send() { printf '%s' "$1" >&7; }
 
+# qemu_type TEXT: types TEXT in pieces of 32 bytes, each after the echo of
+# the one before showed up in the log (at most 3 s each).  Xen keeps only
+# 128 bytes of serial input for dom0 and drops the rest when dom0 reads too
+# slowly (under TCG it does): a long command typed at once loses characters.
+qemu_type() {
+	local text=$1 piece size want end
+	while [ -n "$text" ]; do
+		piece=${text:0:32} text=${text:32}
+		size=$(wc -c < "$QEMU_LOG")
+		printf '%s' "$piece" >&7
+		[ -n "$text" ] || break
+		want=$((size + ${#piece})) end=$(( $(date +%s) + 3 ))
+		while [ "$(wc -c < "$QEMU_LOG")" -lt "$want" ] && [ "$(date +%s)" -lt "$end" ]; do
+			sleep 0.05
+		done
+	done
+}
+
 export QEMU_OUT=''   # output of the last qemu_cmd
 # qemu_cmd SECONDS COMMAND: runs COMMAND in the console's shell.  Its output
 # is framed by markers the typed command line itself cannot match (printf
@@ -76,7 +95,7 @@ qemu_cmd() {
 	n=$(( $(cat "$QEMU_TMP/seq" 2>/dev/null || echo 0) + 1 ))
 	echo "$n" > "$QEMU_TMP/seq"
 	start=$(wc -c < "$QEMU_LOG")
-	printf '%s\r' "printf '@@%s@@\\n' B$n; $cmd; printf '@@%s=%s@@\\n' E$n \$?" >&7
+	qemu_type "printf '@@%s@@\\n' B$n; $cmd; printf '@@%s=%s@@\\n' E$n \$?"$'\r'
 	local from=$QEMU_FROM
 	QEMU_FROM=$start
 	qemu_wait "@@E$n=[0-9]+@@" "$secs" "command: $cmd" || { QEMU_FROM=$from; QEMU_OUT=; return 124; }
