@@ -49,9 +49,11 @@ _apt_ready() {
 	[ -f "$APT_DIR/updated" ] || apt_update
 }
 
-# apt_version PKG: candidate version, or nothing if apt knows no such package
-apt_version() {
-	apt-cache "${APT_OPTS[@]}" policy "$1" 2>/dev/null | awk '$1 == "Candidate:" && $2 != "(none)" { print $2 }'
+# apt_versions PKG...: "PKG VERSION" per package apt has a candidate for
+# (one apt-cache run for all: a run costs ~0.3 s, a stage asks for dozens)
+apt_versions() {
+	apt-cache "${APT_OPTS[@]}" policy "$@" 2>/dev/null |
+		awk '/^[^ ]/ { sub(/:([a-z0-9]+)?$/, ""); p = $1 } $1 == "Candidate:" && $2 != "(none)" { print p, $2 }'
 }
 
 # apt_lib_closure PKG...: the packages plus, recursively, the lib* packages
@@ -70,8 +72,10 @@ apt_lib_closure() {
 apt_fetch() {
 	_apt_ready
 	local pkg ver file missing=() paths=()
+	declare -A cand=()
+	while read -r pkg ver; do cand[$pkg]=$ver; done < <(apt_versions "$@")
 	for pkg in "$@"; do
-		ver=$(apt_version "$pkg")
+		ver=${cand[$pkg]:-}
 		[ -n "$ver" ] || die "package $pkg is not in $SUITE at $MIRROR"
 		file=$DEB_DIR/${pkg}_${ver//:/%3a}_$ARCH.deb
 		[ -f "$file" ] || file=$DEB_DIR/${pkg}_${ver//:/%3a}_all.deb
