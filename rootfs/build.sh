@@ -4,8 +4,8 @@
 # toolstack with its shared-library closure, what Xen's hotplug scripts call
 # (bash, coreutils, util-linux, iproute2) and the kernel modules it needs.
 #   in:  rootfs/packages, rootfs/modules, rootfs/files/, Debian packages
-#   out: build/rootfs/vmlinuz       dom0 kernel (also a PV guest kernel)
-#        build/rootfs/initrd.img    dom0 root, xz-compressed newc cpio
+#   out: build/rootfs/vmlinuz       dom0 kernel, a gzip-compressed ELF (also a PV guest kernel)
+#        build/rootfs/initrd.img    dom0 root, zstd-compressed newc cpio
 #        build/rootfs/build-id      id the boot medium must carry
 #        build/rootfs/kernel.deb    path of the kernel package used
 STAGE=rootfs
@@ -162,11 +162,16 @@ check_no_absolute_links "$root"
 
 # --- pack ---------------------------------------------------------------------------
 info "packing the initramfs"
-cpio_tree "$root" | xz --check=crc32 --lzma2=preset=9e,dict=32MiB --threads=1 > "$WORK/initrd.img"
-cp "$WORK/kernel/boot/vmlinuz-$kver" "$WORK/vmlinuz"
+# zstd: dom0's kernel unpacks it in ~1 s under emulation, xz took ~4.5 s
+cpio_tree "$root" | zstd -19 --single-thread -q -c > "$WORK/initrd.img"
+# the kernel as a gzip-compressed ELF: the boot loaders gunzip it as they load
+# it, while Xen took ~5 s under emulation to unpack the bzImage's xz payload
+extract_vmlinux "$WORK/kernel/boot/vmlinuz-$kver" "$WORK/vmlinux"
+gzip -9 -n -c "$WORK/vmlinux" > "$WORK/vmlinuz"
+rm "$WORK/vmlinux"
 printf '%s\n' "$kdeb" > "$WORK/kernel.deb"
 printf '%s\n' "$kver" > "$WORK/kernel-version"
 du -sk "$root" | awk '{ printf "%d\n", $1 / 1024 }' > "$WORK/unpacked-mib"
 rm -rf "$sys" "$root" "$WORK/kernel"
-info "initramfs $(du -k "$WORK/initrd.img" | cut -f1) KiB xz, $(cat "$WORK/unpacked-mib") MiB unpacked"
+info "initramfs $(du -k "$WORK/initrd.img" | cut -f1) KiB zstd, $(cat "$WORK/unpacked-mib") MiB unpacked"
 stage_end

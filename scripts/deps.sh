@@ -14,6 +14,7 @@ readelf binutils
 depmod kmod
 cpio cpio
 xz xz-utils
+zstd zstd
 gzip gzip
 mksquashfs squashfs-tools
 xorriso xorriso

@@ -11,7 +11,7 @@ iso_sha=$(cut -d' ' -f1 out/SHA256SUMS)
 # --- what is on the ISO -------------------------------------------------------------------
 xorriso -indev out/xenlive.iso -find / -type f 2>/dev/null | tr -d "'" > "$TMPD/files"
 for f in /boot/xen.gz /boot/vmlinuz /boot/initrd.img /isolinux/isolinux.bin /isolinux/mboot.c32 \
-	/boot/grub/grub.cfg /boot/grub/efi.img /xenlive.id /guests/kernel/vmlinux.gz; do
+	/boot/grub/grub.cfg /boot/grub/efi.img /xenlive.id /guests/kernel/vmlinux; do
 	grep -qx "$f" "$TMPD/files" && pass "ISO holds $f as a plain file" || fail "ISO lacks $f"
 done
 xorriso -indev out/xenlive.iso -report_el_torito plain 2>/dev/null > "$TMPD/eltorito"
@@ -23,7 +23,7 @@ grep -qE 'El Torito boot img : +1 +BIOS' "$TMPD/eltorito" && grep -qE 'El Torito
 xorriso -osirrox on -indev out/xenlive.iso -extract /xenlive.id "$TMPD/id" >/dev/null 2>&1
 [ -s "$TMPD/id" ] && [ "$(cat "$TMPD/id")" = "$(cat build/rootfs/build-id)" ] &&
 	pass "ISO carries the id its dom0 looks for" || fail "xenlive.id does not match build/rootfs/build-id"
-xz -dc build/rootfs/initrd.img | cpio -itv --quiet > "$TMPD/cpio" 2>/dev/null
+zstd -dc build/rootfs/initrd.img | cpio -itv --quiet > "$TMPD/cpio" 2>/dev/null
 for f in "usr/lib/xen-[0-9.]+/bin/xl" usr/sbin/xl usr/bin/bash usr/bin/flock usr/sbin/losetup usr/bin/ip \
 	usr/lib/x86_64-linux-gnu/libgcc_s.so.1 "usr/lib/x86_64-linux-gnu/libxenlight.so.[0-9.]+" etc/xen/scripts/block \
 	etc/xen/scripts/vif-bridge init etc/inittab; do

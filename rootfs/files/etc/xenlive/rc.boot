@@ -39,10 +39,22 @@ for opt in $cmdline; do
 	esac
 done
 
+# load MODULE...: one modprobe for all (each process costs under emulation);
+# names the ones that are neither loaded nor built in
+load() {
+	modprobe -q -a "$@" 2>/dev/null && return 0
+	for m in "$@"; do
+		[ -d "/sys/module/$(echo "$m" | tr - _)" ] || modprobe -q "$m" 2>/dev/null || fail "cannot load module $m"
+	done
+}
+
+# the boot medium's drivers load (and probe) while the toolstack starts
+modprobe -q -a ata_piix ata_generic ahci sr_mod isofs sd_mod xhci_pci ehci_pci ohci_pci uhci_hcd \
+	usb_storage uas nvme 2>/dev/null &
+medium_modules=$!
+
 # --- Xen toolstack ---------------------------------------------------------
-for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback loop bridge overlay squashfs; do
-	modprobe -q "$m" 2>/dev/null || [ -d "/sys/module/$(echo "$m" | tr - _)" ] || fail "cannot load module $m"
-done
+load xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback loop bridge overlay squashfs
 mount -t xenfs xenfs /proc/xen || fail "cannot mount xenfs: is this running under Xen?"
 XEN_BIN=/usr/lib/xen-$XEN_VERSION/bin
 "$XEN_BIN"/xenstored --pid-file /run/xenstored.pid || fail "xenstored did not start"
@@ -77,9 +89,7 @@ touch /run/xenlive/udhcpd.leases
 udhcpd -S -a 100 /run/xenlive/udhcpd.conf || fail "cannot start the DHCP server for guests"
 
 # --- the boot medium ---------------------------------------------------------
-for m in ata_piix ata_generic ahci sr_mod isofs sd_mod xhci_pci ehci_pci ohci_pci uhci_hcd usb_storage uas nvme; do
-	modprobe -q "$m" 2>/dev/null
-done
+wait "$medium_modules"
 medium=
 try_medium() {  # try_medium DEV: mount DEV if it is this build's medium
 	mount -t iso9660 -o ro "$1" /media/xenlive 2>/dev/null || return 1
