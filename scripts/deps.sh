@@ -27,6 +27,7 @@ rpm rpm
 flex flex
 bison bison
 bc bc
+patch patch
 curl curl
 groff groff-base
 cc gcc

@@ -3,7 +3,7 @@
 # Builds the CentOS Stream guest image with Debian's dnf (--installroot): the
 # distribution's userland only (the guest boots xenlive's kernel and initramfs,
 # which mount the image read-only under a tmpfs overlay and run /sbin/init).
-#   out: OUTDIR/centos.sqfs   squashfs (xz), reproducible timestamps
+#   out: OUTDIR/centos.sqfs   squashfs (zstd, as guests/debian), reproducible timestamps
 #        OUTDIR/os-release    the image's own /etc/os-release (PRETTY_NAME names it)
 # Both appear only on success (built next to OUTDIR, then moved in).
 # Exit status: 0 built; 3 a repository or the signing key cannot be reached
@@ -295,7 +295,7 @@ info "making the squashfs image"
 # ownership stays as rpm set it (not -all-root): some files belong to system users
 # (mksquashfs refuses -mkfs-time/-all-time while SOURCE_DATE_EPOCH is exported)
 env -u SOURCE_DATE_EPOCH mksquashfs "$root" "$tmp/out/centos.sqfs" -noappend -no-xattrs -no-progress -quiet \
-	-comp xz -processors 1 -mkfs-time "$SOURCE_DATE_EPOCH" -all-time "$SOURCE_DATE_EPOCH" > "$tmp/mksquashfs.log" 2>&1 ||
+	-comp zstd -Xcompression-level 19 -b 128K -processors 1 -mkfs-time "$SOURCE_DATE_EPOCH" -all-time "$SOURCE_DATE_EPOCH" > "$tmp/mksquashfs.log" 2>&1 ||
 	die "mksquashfs failed: $(tail -n1 "$tmp/mksquashfs.log")"
 touch -d "@$SOURCE_DATE_EPOCH" "$tmp/out/centos.sqfs" "$tmp/out/os-release"
 

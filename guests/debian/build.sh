@@ -32,32 +32,19 @@ if ! debootstrap --variant=minbase --include="$include" --cache-dir="$CACHE/debo
 fi
 unmount_all
 
-# init: Debian's sysvinit as PID 1, but with a short boot of our own instead
-# of the rcS scripts (they take ~30 s under emulation and do nothing a
-# diskless, read-only guest needs); then root autologin on the Xen console
-# only, no other gettys, no runlevel scripts (nothing listens on the network).
+# init: Debian's sysvinit as PID 1 without the rcS scripts (they take ~30 s
+# under emulation and do nothing a diskless, read-only guest needs): the
+# shared initramfs (guests/initramfs/init) has mounted /dev/pts, /dev/shm
+# and /run already.  Then root autologin on the Xen console only, no other
+# gettys, no runlevel scripts (nothing listens on the network).
 cat > "$work/inittab" <<'EOI'
 # xenlive Debian guest (see guests/debian/build.sh)
 id:2:initdefault:
-si::sysinit:/etc/xenlive/rc.sysinit
 X0:2345:respawn:/sbin/agetty --autologin root --noclear hvc0 linux
 ca:12345:ctrlaltdel:/sbin/shutdown -t1 -a -r now
 EOI
 stage_file "$root" "$work/inittab" etc/inittab
-cat > "$work/rc.sysinit" <<'EOI'
-#!/bin/sh
-# xenlive guest boot: /proc, /sys and /dev come mounted from the initramfs
-mkdir -p /dev/pts /dev/shm
-mountpoint -q /dev/pts || mount -t devpts -o gid=5,mode=620 devpts /dev/pts
-mountpoint -q /dev/shm || mount -t tmpfs -o nosuid,nodev tmpfs /dev/shm
-mountpoint -q /run || mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /run
-mkdir -p /run/lock /run/sendsigs.omit.d
-mountpoint -q /tmp || mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /tmp
-ln -sf /proc/mounts /etc/mtab
-hostname -F /etc/hostname
-: > /run/utmp
-EOI
-stage_file "$root" "$work/rc.sysinit" etc/xenlive/rc.sysinit 0755
+stage_link "$root" ../proc/self/mounts etc/mtab
 # no password anywhere: root is locked, reached only by console autologin
 sed -i 's/^root:[^:]*:/root:*:/' "$root/etc/shadow"
 printf '' > "$work/empty"
@@ -80,7 +67,10 @@ cp "$osr" "$work/os-release"
 info "packing the image"
 # mksquashfs takes every timestamp from SOURCE_DATE_EPOCH (exported)
 export SOURCE_DATE_EPOCH
-mksquashfs "$root" "$work/debian.sqfs" -comp xz -b 1M -Xdict-size 100% -all-root -no-xattrs -noappend -quiet -no-progress > /dev/null ||
+# zstd in 128 KiB blocks: a guest reads its programs ~1 s faster under
+# emulation than from xz in 1 MiB blocks, for a 25% larger image
+mksquashfs "$root" "$work/debian.sqfs" -comp zstd -Xcompression-level 19 -b 128K -all-root -no-xattrs \
+	-noappend -quiet -no-progress > /dev/null ||
 	die "mksquashfs failed"
 mkdir -p "$out"
 mv "$work/debian.sqfs" "$out/debian.sqfs"

@@ -10,8 +10,8 @@
 
 const char catalog_demo_text[] =
 	"# livetop --demo catalogue (fake backend)\n"
-	"debian|Debian GNU/Linux 12 (bookworm)|debian.sqfs|48|32|kernel/vmlinux.gz|kernel/initrd.gz|console=hvc0 quiet\n"
-	"centos|CentOS Stream 9|centos.sqfs|70|64|kernel/vmlinux.gz|kernel/initrd.gz|console=hvc0 quiet\n";
+	"debian|Debian GNU/Linux 12 (bookworm)|debian.sqfs|48|32|kernel/vmlinux|kernel/initrd.gz|console=hvc0 quiet\n"
+	"centos|CentOS Stream 9|centos.sqfs|70|64|kernel/vmlinux|kernel/initrd.gz|console=hvc0 quiet\n";
 
 enum { F_ID, F_NAME, F_IMAGE, F_MEM, F_MIN, F_KERNEL, F_RAMDISK, F_CMDLINE, F_COUNT };
 static const char *const field_names[F_COUNT] = {

@@ -43,7 +43,7 @@ report() {
 	row "– dom0 kernel (MiB)" "$(get part_kernel)" "$(cell "$(get lb_part_kernel)" "$alt_why")" "" "/boot/vmlinuz on the ISO; alternative: /live/vmlinuz*"
 	row "– dom0 initramfs / root (MiB)" "$(get part_initrd)" "$(cell "$(get lb_part_root)" "$alt_why")" "" \
 		"/boot/initrd.img (the whole dom0 root); alternative: /live/initrd.img* + /live/filesystem.squashfs"
-	row "– guest kernel + initramfs (MiB)" "$(get part_gkernel)" "-" "" "/guests/kernel/vmlinux.gz + /guests/initrd.gz"
+	row "– guest kernel + initramfs (MiB)" "$(get part_gkernel)" "-" "" "/guests/kernel/vmlinux (plain ELF) + /guests/initrd.gz"
 	row "– Debian guest image (MiB)" "$(get part_debian)" "-" "" "/guests/debian.sqfs (squashfs, shared read-only by every instance)"
 	row "– CentOS guest image (MiB)" "$(cell "$(get part_centos)" "not on this ISO")" "-" "" \
 		"/guests/centos.sqfs; when the ISO has none (no CentOS mirror reachable), the RPM test guest's image built by dnf from tests/rpmrepo"
