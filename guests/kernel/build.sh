@@ -1,7 +1,8 @@
 #!/bin/bash
 # usage: guests/kernel/build.sh OUT   (configuration from the environment)
 # Compiles the guests' kernel from Debian's linux-source package with the
-# options in guests/kernel/config, once: the result is kept in
+# options in guests/kernel/config and the patches in guests/kernel/patches
+# (each says why), once: the result is kept in
 # $CACHE/guest-kernel/KEY/ (KEY: source package, config, compiler), so
 # `make clean` does not cost a recompile.  Writes OUT/vmlinux.gz (a gzip ELF,
 # which xl loads without decompressing a bzImage) and OUT/config.
@@ -13,7 +14,7 @@ here=$TOP/guests/kernel
 
 src_pkg=$(apt_package_list /dev/stdin <<< "${GUEST_KERNEL_SOURCE:-linux-source-6.1}")
 deb=$(apt_fetch "$src_pkg")
-key=$(stage_key "$0" "$here/config" "${deb##*/}" "$(gcc --version | head -n1)")
+key=$(stage_key "$0" "$here/config" "$here/patches" "${deb##*/}" "$(gcc --version | head -n1)")
 dir=$CACHE/guest-kernel/$key
 if [ ! -f "$dir/vmlinux.gz" ]; then
 	work=$dir.work
@@ -26,6 +27,11 @@ if [ ! -f "$dir/vmlinux.gz" ]; then
 	rm -rf "${work:?}/usr"
 	src=$(find "$work" -maxdepth 1 -type d -name 'linux-source-*' | head -n1)
 	[ -n "$src" ] || die "no kernel source tree in ${deb##*/}"
+	for p in "$here"/patches/*.patch; do
+		[ -e "$p" ] || continue
+		patch -d "$src" -p1 -s --no-backup-if-mismatch < "$p" > "$work/patch.log" 2>&1 ||
+			die "patch ${p##*/} does not apply to ${deb##*/}: $(tail -n 2 "$work/patch.log")"
+	done
 	export KBUILD_BUILD_TIMESTAMP="@${SOURCE_DATE_EPOCH:-0}" KBUILD_BUILD_USER=xenlive KBUILD_BUILD_HOST=xenlive
 	make -s -C "$src" KCONFIG_ALLCONFIG="$here/config" allnoconfig > "$work/config.log" 2>&1 ||
 		die "kernel configuration failed: $(tail -n 3 "$work/config.log")"
