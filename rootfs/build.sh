@@ -72,11 +72,18 @@ for p in livetop xenlive-launch; do
 	strip -o "$WORK/monitor/$p.stripped" "$WORK/monitor/$p"
 	stage_file "$sys" "$WORK/monitor/$p.stripped" "usr/bin/$p" 0755
 done
+# the hotplug scripts libxl runs for xenlive's guests' disks and vifs: one
+# program (rootfs/hotplug), linked below as xenlive-block and xenlive-vif
+gcc -std=c11 -O2 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Werror \
+	-ffile-prefix-map="$TOP/=" -o "$WORK/xenlive-hotplug" "$here/hotplug/xenlive-hotplug.c" -lxenstore \
+	> "$WORK/hotplug.log" 2>&1 || die "xenlive-hotplug did not build: $(tail -n 3 "$WORK/hotplug.log")"
+strip "$WORK/xenlive-hotplug"
+stage_file "$sys" "$WORK/xenlive-hotplug" usr/lib/xenlive/xenlive-hotplug 0755
 
 # --- programs ----------------------------------------------------------------
 xbin=/usr/lib/xen-$XEN_VERSION/bin
 progs=(/bin/busybox /bin/bash /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /usr/bin/xenstore
-	/usr/bin/livetop /usr/bin/xenlive-launch)
+	/usr/bin/livetop /usr/bin/xenlive-launch /usr/lib/xenlive/xenlive-hotplug)
 for p in xl xenstored xenconsoled xenconsole xen-init-dom0 xentop libxl-save-helper xenstore-control xenpm; do
 	progs+=("$xbin/$p")
 done
@@ -123,6 +130,7 @@ stage_file "$root" "$WORK/livetop.txt" usr/share/xenlive/man/livetop.txt
 
 # --- Xen configuration and hotplug scripts -----------------------------------------
 for f in "$sys"/etc/xen/scripts/*; do put "/etc/xen/scripts/${f##*/}"; done
+for hp in xenlive-block xenlive-vif; do link_to "/etc/xen/scripts/$hp" /usr/lib/xenlive/xenlive-hotplug; done
 sed -e 's/^#\?autoballoon=.*/autoballoon="off"/' "$sys/etc/xen/xl.conf" > "$WORK/xl.conf"
 grep -q '^autoballoon="off"' "$WORK/xl.conf" || echo 'autoballoon="off"' >> "$WORK/xl.conf"
 stage_file "$root" "$WORK/xl.conf" etc/xen/xl.conf

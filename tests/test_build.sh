@@ -29,6 +29,13 @@ for f in "usr/lib/xen-[0-9.]+/bin/xl" usr/sbin/xl usr/bin/bash usr/bin/flock usr
 	etc/xen/scripts/vif-bridge init etc/inittab; do
 	grep -qE " $f( |$)" "$TMPD/cpio" && pass "initramfs holds $f" || fail "initramfs lacks $f"
 done
+grep -qE '^-rwx.* usr/lib/xenlive/xenlive-hotplug$' "$TMPD/cpio" && pass "initramfs holds the hotplug program" ||
+	fail "initramfs lacks usr/lib/xenlive/xenlive-hotplug"
+for hp in xenlive-block xenlive-vif; do
+	grep -qE " etc/xen/scripts/$hp -> \.\./\.\./\.\./usr/lib/xenlive/xenlive-hotplug$" "$TMPD/cpio" &&
+		pass "etc/xen/scripts/$hp is a relative link to the hotplug program" ||
+		fail "etc/xen/scripts/$hp: $(grep " etc/xen/scripts/$hp" "$TMPD/cpio")"
+done
 abs=$(awk '$1 ~ /^l/ && $NF ~ /^\// { print $(NF-2) " -> " $NF }' "$TMPD/cpio" | head -n 3)
 [ -z "$abs" ] && pass "initramfs has no absolute symlinks" || fail "initramfs has absolute symlinks: $abs"
 

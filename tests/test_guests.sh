@@ -130,6 +130,9 @@ if [ -n "$free0" ] && [ -n "$free1" ] && [ "$free1" -ge $((free0 - 2)) ]; then
 else
 	fail "free memory $free0 MiB before launching, $free1 MiB after destroying"
 fi
+qemu_cmd 10 'echo LOOPS=$(losetup -a | grep -c "/guests/")'
+echo "$QEMU_OUT" | grep -q '^LOOPS=0' && pass "their disks' loop devices were detached (hotplug remove)" ||
+	fail "loop devices left after destroying the guests: $(qemu_cmd 10 'losetup -a'; echo "$QEMU_OUT" | tr '\n' ' ')"
 launch debian
 [ "$LAUNCHED" = debian-1 ] && pass "the name debian-1 is reused after its guest was destroyed" || fail "relaunch got '$LAUNCHED'"
 [ -n "$LAUNCHED" ] && qemu_cmd 30 "xl destroy $LAUNCHED"
@@ -139,6 +142,19 @@ qemu_cmd 120 "n=\$(xenlive-launch debian --memory $min) && xenlive-wait \$n 90 &
 echo "$QEMU_OUT" | grep -qE "ready after .*" && pass "a Debian guest with its minimum ${min} MiB reaches ready ($(echo "$QEMU_OUT" | grep -oE 'ready after [0-9.]+ s'))" ||
 	fail "Debian with ${min} MiB did not reach ready: $(echo "$QEMU_OUT" | tail -n 2 | tr '\n' ' ')"
 qemu_cmd 30 'xl destroy debian-1'
+# xenlive-wait: a guest that never gets ready, one that goes away, no such guest
+qemu_cmd 60 "n=\$(xenlive-launch debian) && xl pause \$n && { xenlive-wait \$n 2; echo RC=\$?; xl destroy \$n; }"
+echo "$QEMU_OUT" | grep -q '^RC=1' && echo "$QEMU_OUT" | grep -q 'is not ready after 2 s' &&
+	pass "xenlive-wait gives up on a paused guest at its limit: $(echo "$QEMU_OUT" | grep 'not ready')" ||
+	fail "xenlive-wait on a paused guest: $(echo "$QEMU_OUT" | tail -n 3 | tr '\n' ' ')"
+qemu_cmd 60 "n=\$(xenlive-launch debian) && { (sleep 1; xl destroy \$n) & xenlive-wait \$n 30; echo RC=\$?; wait; }"
+echo "$QEMU_OUT" | grep -q '^RC=1' && echo "$QEMU_OUT" | grep -q 'is gone' &&
+	pass "xenlive-wait notices a guest destroyed while it waits: $(echo "$QEMU_OUT" | grep 'is gone')" ||
+	fail "xenlive-wait on a destroyed guest: $(echo "$QEMU_OUT" | tail -n 3 | tr '\n' ' ')"
+qemu_cmd 10 'xenlive-wait nosuchguest; echo RC=$?'
+echo "$QEMU_OUT" | grep -q '^RC=1' && echo "$QEMU_OUT" | grep -q 'no guest named nosuchguest' &&
+	pass "xenlive-wait refuses an unknown guest: $(echo "$QEMU_OUT" | grep 'no guest')" ||
+	fail "xenlive-wait on an unknown guest: $QEMU_OUT"
 # the fallback: the same image on Debian's own kernel (modules from its initramfs)
 launch debian_stock
 [ -n "$LAUNCHED" ] && qemu_cmd 30 "xl destroy $LAUNCHED"
@@ -151,6 +167,12 @@ qemu_cmd 20 'xenlive-launch nosuchdistro'; rc=$?
 qemu_cmd 20 'xenlive-launch debian --memory 8'; rc=$?
 [ $rc -ne 0 ] && echo "$QEMU_OUT" | grep -qi 'at least' && pass "too little memory is refused: $(echo "$QEMU_OUT" | grep -i 'at least' | head -n1)" ||
 	fail "memory below minimum: $QEMU_OUT"
+# a disk the hotplug program cannot use: xl create fails with its reason
+qemu_cmd 20 "xenlive-launch debian --dry-run | sed \"s#target=[^']*#target=/nonexistent.img#\" > /tmp/bad.cfg"
+qemu_cmd 60 'xl create /tmp/bad.cfg; echo RC=$?'
+echo "$QEMU_OUT" | grep -q '^RC=[1-9]' && echo "$QEMU_OUT" | grep -q '/nonexistent.img is neither a file nor a block device' &&
+	pass "a guest whose disk image is missing is refused by the hotplug program: $(echo "$QEMU_OUT" | grep -m1 'neither a file')" ||
+	fail "bad disk: $(echo "$QEMU_OUT" | tail -n 4 | tr '\n' ' ')"
 qemu_cmd 10 'xl list | wc -l'
 [ "$QEMU_OUT" = "$before" ] && pass "refused launches changed nothing (xl list unchanged)" || fail "xl list changed: $before -> $QEMU_OUT"
 qemu_stop

@@ -137,6 +137,29 @@ kill -INT "$pid"; kill -INT "$(pgrep -P "$pid" sleep)" 2>/dev/null; wait "$pid" 
 "$TMPD/stage.sh" 2>/dev/null && [ "$(cat "$BUILD/demo/result")" = three ] &&
 	pass "stage cache: the next run after an interruption completes" || fail "stage cache: rerun after interruption failed"
 
+# --- rootfs/hotplug: what the hotplug program refuses before touching anything -------------
+# (its real work, loop devices and bridge ports, is proven under Xen by tests/test_guests.sh)
+hp=$TMPD/hotplug
+mkdir -p "$hp"
+if gcc -std=c11 -O2 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Werror \
+	-o "$hp/xenlive-hotplug" rootfs/hotplug/xenlive-hotplug.c -lxenstore 2> "$hp/cc.log"; then
+	pass "rootfs/hotplug/xenlive-hotplug.c compiles warning-free"
+	ln -s xenlive-hotplug "$hp/xenlive-block"
+	ln -s xenlive-hotplug "$hp/xenlive-vif"
+	fails_with "hotplug: run under another name, it says which names it has" \
+		'^xenlive-hotplug: run me as xenlive-block or xenlive-vif' "$hp/xenlive-hotplug" add
+	fails_with "hotplug: xenlive-block without an action prints its usage" \
+		'^usage \(run by libxl\): xenlive-block add\|remove$' "$hp/xenlive-block"
+	fails_with "hotplug: an unknown action is named" "^usage .*xenlive-vif online.*\(not 'attach'\)" \
+		env XENBUS_PATH=backend/vif/1/0 vif=vif1.0 "$hp/xenlive-vif" attach
+	fails_with "hotplug: without libxl's XENBUS_PATH it says so in one line" \
+		'^xenlive-block: run by libxl, which sets XENBUS_PATH$' env -u XENBUS_PATH "$hp/xenlive-block" add
+	[ "$(env -u XENBUS_PATH "$hp/xenlive-block" add 2>&1 | wc -l)" = 1 ] && pass "hotplug: that error is one line" ||
+		fail "hotplug: more than one line without XENBUS_PATH"
+else
+	fail "rootfs/hotplug/xenlive-hotplug.c does not compile: $(tail -n 3 "$hp/cc.log" | tr '\n' ' ')"
+fi
+
 # --- configuration and host tools ---------------------------------------------------------
 cfg() { env SUITE=bookworm XEN_VERSION=4.17 MIRROR=http://deb.debian.org/debian DOM0_MEM=256 \
 	DOM0_MEM_CHOICES="384 512" DOM0_VCPUS=2 MENU_TIMEOUT=3 SOURCE_DATE_EPOCH=1 ISO_LABEL=XENLIVE \
