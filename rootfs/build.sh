@@ -74,11 +74,10 @@ for p in livetop xenlive-launch; do
 done
 # the hotplug scripts libxl runs for xenlive's guests' disks and vifs: one
 # program (rootfs/hotplug), linked below as xenlive-block and xenlive-vif
-gcc -std=c11 -O2 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Werror \
-	-ffile-prefix-map="$TOP/=" -o "$WORK/xenlive-hotplug" "$here/hotplug/xenlive-hotplug.c" -lxenstore \
+make -s -C "$here/hotplug" O="$WORK/hotplug" CFLAGS="-O2 -ffile-prefix-map=$TOP/=" \
 	> "$WORK/hotplug.log" 2>&1 || die "xenlive-hotplug did not build: $(tail -n 3 "$WORK/hotplug.log")"
-strip "$WORK/xenlive-hotplug"
-stage_file "$sys" "$WORK/xenlive-hotplug" usr/lib/xenlive/xenlive-hotplug 0755
+strip "$WORK/hotplug/xenlive-hotplug"
+stage_file "$sys" "$WORK/hotplug/xenlive-hotplug" usr/lib/xenlive/xenlive-hotplug 0755
 
 # --- programs ----------------------------------------------------------------
 xbin=/usr/lib/xen-$XEN_VERSION/bin

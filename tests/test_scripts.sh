@@ -141,8 +141,7 @@ kill -INT "$pid"; kill -INT "$(pgrep -P "$pid" sleep)" 2>/dev/null; wait "$pid" 
 # (its real work, loop devices and bridge ports, is proven under Xen by tests/test_guests.sh)
 hp=$TMPD/hotplug
 mkdir -p "$hp"
-if gcc -std=c11 -O2 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Werror \
-	-o "$hp/xenlive-hotplug" rootfs/hotplug/xenlive-hotplug.c -lxenstore 2> "$hp/cc.log"; then
+if make -s -C rootfs/hotplug O="$hp" > "$hp/cc.log" 2>&1; then
 	pass "rootfs/hotplug/xenlive-hotplug.c compiles warning-free"
 	ln -s xenlive-hotplug "$hp/xenlive-block"
 	ln -s xenlive-hotplug "$hp/xenlive-vif"
