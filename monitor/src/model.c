@@ -192,8 +192,13 @@ static void fmt_distro(const struct row *r, char *b, size_t n, const struct fmt_
 
 static void fmt_state(const struct row *r, char *b, size_t n, const struct fmt_ctx *c)
 {
-	(void)c;
-	snprintf(b, n, "%s", dom_state_name(r->state));
+	/* STATE is 8 cells so that every column fits a 128-column console;
+	 * "shutting down" is too long for it, on the screen and in -b text.
+	 * CSV keeps the full name that scripts may match. */
+	if (!c->csv && r->state == DS_SHUTDOWN)
+		snprintf(b, n, "stopping");
+	else
+		snprintf(b, n, "%s", dom_state_name(r->state));
 }
 
 static void fmt_cpu(const struct row *r, char *b, size_t n, const struct fmt_ctx *c)
@@ -288,29 +293,32 @@ static void fmt_work(const struct row *r, char *b, size_t n, const struct fmt_ct
 	snprintf(b, n, "%s", r->workload[0] || c->csv ? r->workload : "-");
 }
 
+/* Widths: all columns with one cell between them take 127 cells, so a
+ * 1024x768 framebuffer console (128x48, the table drawn from x=1) shows
+ * every one. WEIGHT is 8 for "256/100%" (a cap of one whole CPU). */
 const struct column model_cols[COL__COUNT] = {
 	[COL_ID]     = { .title = "ID",      .csv = "id",         .width = 3,  .right = true,  .prio = 1, .cmp = cmp_id,     .fmt = fmt_id },
 	[COL_NAME]   = { .title = "NAME",    .csv = "name",       .width = 11,                 .prio = 1, .cmp = cmp_name,   .fmt = fmt_name },
-	[COL_DISTRO] = { .title = "DISTRO",  .csv = "distro",     .width = 7,                  .prio = 7, .cmp = cmp_distro, .fmt = fmt_distro },
-	[COL_STATE]  = { .title = "STATE",   .csv = "state",      .width = 13,                 .prio = 1, .cmp = cmp_state,  .fmt = fmt_state },
+	[COL_DISTRO] = { .title = "DISTRO",  .csv = "distro",     .width = 6,                  .prio = 7, .cmp = cmp_distro, .fmt = fmt_distro },
+	[COL_STATE]  = { .title = "STATE",   .csv = "state",      .width = 8,                  .prio = 1, .cmp = cmp_state,  .fmt = fmt_state },
 	[COL_CPU]    = { .title = "CPU%",    .csv = "cpu_pct",    .width = 5,  .right = true,  .desc = true, .prio = 1, .cmp = cmp_cpu, .fmt = fmt_cpu },
 	[COL_SPARK]  = { .title = "CPU 1min", .csv = "cpu_1min",  .width = SPARK_BINS,         .prio = 3, .cmp = NULL,       .fmt = fmt_sparkcol },
-	[COL_VCPU]   = { .title = "VC",      .csv = "vcpus",      .width = 3,  .right = true,  .desc = true, .prio = 8, .cmp = cmp_vcpu, .fmt = fmt_vcpu },
+	[COL_VCPU]   = { .title = "VC",      .csv = "vcpus",      .width = 2,  .right = true,  .desc = true, .prio = 8, .cmp = cmp_vcpu, .fmt = fmt_vcpu },
 	[COL_MEM]    = { .title = "MEM",     .csv = "mem_kib",    .width = 6,  .right = true,  .desc = true, .prio = 2, .cmp = cmp_mem, .fmt = fmt_mem },
-	[COL_NETRX]  = { .title = "NETRX/s", .csv = "net_rx_bps", .width = 8,  .right = true,  .desc = true, .prio = 4, .cmp = cmp_rx, .fmt = fmt_rx },
-	[COL_NETTX]  = { .title = "NETTX/s", .csv = "net_tx_bps", .width = 8,  .right = true,  .desc = true, .prio = 4, .cmp = cmp_tx, .fmt = fmt_tx },
-	[COL_DISKRD] = { .title = "DSKRD/s", .csv = "disk_rd_bps", .width = 8, .right = true,  .desc = true, .prio = 5, .cmp = cmp_rd, .fmt = fmt_rd },
-	[COL_DISKWR] = { .title = "DSKWR/s", .csv = "disk_wr_bps", .width = 8, .right = true,  .desc = true, .prio = 5, .cmp = cmp_wr, .fmt = fmt_wr },
+	[COL_NETRX]  = { .title = "NETRX/s", .csv = "net_rx_bps", .width = 7,  .right = true,  .desc = true, .prio = 4, .cmp = cmp_rx, .fmt = fmt_rx },
+	[COL_NETTX]  = { .title = "NETTX/s", .csv = "net_tx_bps", .width = 7,  .right = true,  .desc = true, .prio = 4, .cmp = cmp_tx, .fmt = fmt_tx },
+	[COL_DISKRD] = { .title = "DSKRD/s", .csv = "disk_rd_bps", .width = 7, .right = true,  .desc = true, .prio = 5, .cmp = cmp_rd, .fmt = fmt_rd },
+	[COL_DISKWR] = { .title = "DSKWR/s", .csv = "disk_wr_bps", .width = 7, .right = true,  .desc = true, .prio = 5, .cmp = cmp_wr, .fmt = fmt_wr },
 	[COL_UPTIME] = { .title = "UPTIME",  .csv = "uptime_s",   .width = 7,  .right = true,  .desc = true, .prio = 6, .cmp = cmp_uptime, .fmt = fmt_uptime },
 	[COL_BOOT]   = { .title = "BOOT",    .csv = "boot_s",     .width = 5,  .right = true,  .desc = true, .prio = 6, .cmp = cmp_boot, .fmt = fmt_boot },
 	[COL_SCHED]  = { .title = "WEIGHT",  .csv = "weight_cap", .width = 8,  .right = true,  .desc = true, .prio = 9, .cmp = cmp_sched, .fmt = fmt_sched },
-	[COL_WORK]   = { .title = "WORKLOAD", .csv = "workload",  .width = 22,                 .prio = 7, .cmp = cmp_work,   .fmt = fmt_work },
+	[COL_WORK]   = { .title = "WORKLOAD", .csv = "workload",  .width = 11, .stretch = true, .prio = 7, .cmp = cmp_work,   .fmt = fmt_work },
 };
 
-size_t model_cols_fit(int width, enum col *out)
+size_t model_cols_fit(int width, struct col_fit *out)
 {
 	bool take[COL__COUNT] = { false };
-	int used = 0;
+	int used = 0, spare;
 	size_t n = 0;
 
 	for (int prio = 1; prio <= 9; prio++) {
@@ -329,9 +337,19 @@ size_t model_cols_fit(int width, enum col *out)
 			used += w;
 		}
 	}
-	for (int c = 0; c < COL__COUNT; c++)
-		if (take[c])
-			out[n++] = (enum col)c;
+	/* Free text (WORKLOAD) is the one column that gains from more cells. */
+	spare = used < width ? width - used : 0;
+	for (int c = 0; c < COL__COUNT; c++) {
+		if (!take[c])
+			continue;
+		out[n].col = (enum col)c;
+		out[n].width = model_cols[c].width;
+		if (model_cols[c].stretch) {
+			out[n].width += spare;
+			spare = 0;
+		}
+		n++;
+	}
 	return n;
 }
 

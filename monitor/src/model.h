@@ -54,8 +54,9 @@ struct fmt_ctx {
 struct column {
 	const char *title;         /* screen header */
 	const char *csv;           /* CSV header */
-	int width;
+	int width;                 /* cells; the minimum for a stretch column */
 	bool right;                /* right-aligned */
+	bool stretch;              /* takes the cells left over on a wide screen */
 	bool desc;                 /* sorts high-to-low by default */
 	int prio;                  /* 1 = always shown; higher = dropped first */
 	int (*cmp)(const struct row *, const struct row *);  /* NULL = not sortable */
@@ -132,9 +133,15 @@ size_t model_names(const struct model *m, const char **out, size_t max);
 /* Guests (id > 0) currently in the snapshot. */
 unsigned model_guest_count(const struct model *m);
 
-/* Which columns fit in width: fills out[] in table order, returns count.
- * Columns are taken by priority (1 first), then table order. */
-size_t model_cols_fit(int width, enum col *out);
+/* Which columns fit in width, with one cell between columns: fills out[]
+ * in table order, returns count. Columns are taken by priority (1 first),
+ * then table order; the stretch column, when taken, also gets the cells
+ * no other column could use. */
+struct col_fit {
+	enum col col;
+	int width;
+};
+size_t model_cols_fit(int width, struct col_fit *out);
 
 /* Formatting helpers (exposed for tests and the UI). */
 void fmt_rate(double bps, char *buf, size_t len);        /* "-", "0", "512", "1.2K", "3.4M" */

@@ -1,10 +1,13 @@
 /* ui.c — the ncurses screen. Knows the model and the backend interface,
  * never Xen: see backend.h. One loop: refresh the model every `delay`
- * seconds, drain backend messages, draw, wait up to 100 ms for a key. */
+ * seconds, drain backend messages, draw (on a virtual console, repair the
+ * screen if something else wrote on it), wait up to 100 ms for a key. */
 #include "app.h"
+#include "screencheck.h"
 #include "sizing.h"
 #include "xalloc.h"
 
+#define NCURSES_WIDECHAR 1      /* mvwin_wch: read back what curses drew */
 #include <curses.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -18,6 +21,8 @@
 #define MIN_COLS 56
 #define MIN_LINES 14
 #define TICK_MS 100
+#define KEY_CTRL_L 12
+#define VT_CHECK_MAX 64         /* seconds between console checks, at most */
 
 enum mode { M_NORMAL, M_HELP, M_CONFIRM_DESTROY, M_CONFIRM_QUIT, M_WORK, M_PING, M_CAP };
 
@@ -44,6 +49,11 @@ struct ui {
 	} fill;
 	bool quit;
 	double next_snap;
+	struct {
+		int fd;            /* /dev/vcsaN of our console, -1 when not on one */
+		double next;       /* time of the next check */
+		double every;      /* seconds between checks */
+	} vt;
 };
 
 static bool curses_on;
@@ -304,28 +314,27 @@ static void draw_table(struct ui *u, int y, int h)
 	struct app *a = u->a;
 	struct model *m = &a->m;
 	struct fmt_ctx ctx = { .utf8 = a->utf8 };
-	enum col cols[COL__COUNT];
+	struct col_fit cols[COL__COUNT];
 	size_t nc = model_cols_fit(COLS - 1, cols);
 	int x = 1;
 	char cell[128];
 
-	/* Header. */
+	/* Header. The sort column is bold; its arrow is cut where the title
+	 * fills the column (the top line always says "sort: TITLE ARROW"). */
 	ui_attr(u, P_HEADER, A_REVERSE);
 	move(y, 0);
 	for (int i = 0; i < COLS; i++)
 		addch(' ');
 	for (size_t i = 0; i < nc; i++) {
-		const struct column *c = &model_cols[cols[i]];
+		const struct column *c = &model_cols[cols[i].col];
+		bool sorted = cols[i].col == m->sort_col;
 		char title[32];
 
-		if (cols[i] == m->sort_col)
-			snprintf(title, sizeof title, "%s%s", c->title,
-				 m->sort_desc ? "\u25bc" : "\u25b2");
-		else
-			snprintf(title, sizeof title, "%s", c->title);
-		ui_attr(u, P_HEADER, A_REVERSE | (cols[i] == m->sort_col ? A_BOLD : 0));
-		put(y, x, c->width + (c->right ? 0 : 0), title, c->right, a->utf8);
-		x += c->width + 1;
+		snprintf(title, sizeof title, "%s%s", c->title,
+			 !sorted ? "" : m->sort_desc ? "\u25bc" : "\u25b2");
+		ui_attr(u, P_HEADER, A_REVERSE | (sorted ? A_BOLD : 0));
+		put(y, x, cols[i].width, title, c->right, a->utf8);
+		x += cols[i].width + 1;
 	}
 	ui_attr(u, 0, 0);
 
@@ -362,14 +371,14 @@ static void draw_table(struct ui *u, int y, int h)
 		mvaddch(y + line, 0, sel ? '>' : ' ');
 		x = 1;
 		for (size_t k = 0; k < nc; k++) {
-			const struct column *c = &model_cols[cols[k]];
-			int pair = cols[k] == COL_STATE ? state_pair(r->state) : 0;
+			const struct column *c = &model_cols[cols[k].col];
+			bool state = cols[k].col == COL_STATE;
 
 			c->fmt(r, cell, sizeof cell, &ctx);
-			ui_attr(u, pair, (sel ? A_REVERSE : 0) |
-				(cols[k] == COL_STATE && r->state == DS_CRASHED ? A_BOLD : 0));
-			put(y + line, x, c->width, cell, c->right, a->utf8);
-			x += c->width + 1;
+			ui_attr(u, state ? state_pair(r->state) : 0, (sel ? A_REVERSE : 0) |
+				(state && r->state == DS_CRASHED ? A_BOLD : 0));
+			put(y + line, x, cols[k].width, cell, c->right, a->utf8);
+			x += cols[k].width + 1;
 		}
 		ui_attr(u, 0, 0);
 	}
@@ -572,6 +581,7 @@ static const char *const help_lines[] = {
 	"  < / >      sort by the previous / next column",
 	"  Up Down j k PgUp PgDn Home End, mouse click: select a guest",
 	"  ? or F1    this help",
+	"  Ctrl-L     repaint the whole screen",
 	"  q          quit (asks y/n); guests keep running",
 	"",
 	"Fits N more: free memory / (guest memory + ~2 MiB libxl overhead),",
@@ -882,6 +892,12 @@ static void key(struct ui *u, int ch)
 
 	if (ch == KEY_RESIZE || ch == ERR)
 		return;
+	if (ch == KEY_CTRL_L) {
+		/* Repaint everything (as in less and htop), in any mode: something
+		 * else wrote to the terminal. The next refresh does it. */
+		clearok(curscr, TRUE);
+		return;
+	}
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
 		/* Too small to show anything: only quitting makes sense. */
 		if (ch == 'q' || ch == 'y')
@@ -992,6 +1008,97 @@ static void setup_colors(struct ui *u)
 	init_pair(P_DIM, COLOR_BLUE, -1);
 }
 
+/* ---- console repair -------------------------------------------------- */
+
+/* On a Linux virtual console (/dev/ttyN), kernel messages or a script
+ * writing to /dev/tty1 scribble over the screen behind curses' back, and
+ * curses only redraws what it thinks changed. There the console's real
+ * contents can be read back from /dev/vcsaN and compared. Anywhere else
+ * (tmux, the serial console /dev/hvc0, a pipe) vt.fd stays -1. */
+static void vt_open(struct ui *u)
+{
+	const char *tty = ttyname(STDOUT_FILENO);   /* where curses draws */
+	unsigned n;
+	char path[32], rest;
+
+	u->vt.fd = -1;
+	u->vt.every = 1;
+	if (!tty || sscanf(tty, "/dev/tty%u%c", &n, &rest) != 1 || n == 0)
+		return;
+	snprintf(path, sizeof path, "/dev/vcsa%u", n);
+	u->vt.fd = open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* What curses believes is on the screen, SCREENCHECK_ANY where it is not
+ * plain ASCII (the console shows that through its font's glyph codes). */
+static char *drawn_cells(int rows, int cols)
+{
+	char *d = xmalloc((size_t)rows * (size_t)cols);
+	int cy, cx;
+
+	getyx(curscr, cy, cx);          /* reading moves curscr's cursor */
+	for (int y = 0; y < rows; y++) {
+		for (int x = 0; x < cols; x++) {
+			wchar_t wc[CCHARW_MAX + 1] = { 0 };
+			cchar_t cc;
+			attr_t at = 0;
+			short pair;
+			char *cell = &d[(size_t)y * (size_t)cols + (size_t)x];
+
+			*cell = SCREENCHECK_ANY;
+			if (mvwin_wch(curscr, y, x, &cc) == ERR ||
+			    getcchar(&cc, wc, &at, &pair, NULL) == ERR)
+				continue;
+			if (!(at & A_ALTCHARSET) && wc[0] >= 0x20 && wc[0] < 0x7f && !wc[1])
+				*cell = (char)wc[0];
+		}
+	}
+	wmove(curscr, cy, cx);
+	return d;
+}
+
+static bool vt_differs(int fd)
+{
+	int rows, cols;
+
+	getmaxyx(curscr, rows, cols);
+	size_t len = 4 + 2 * (size_t)rows * (size_t)cols;
+	unsigned char *shown = xmalloc(len);
+	char *drawn = drawn_cells(rows, cols);
+	ssize_t got = pread(fd, shown, len, 0);
+	bool differ = got > 0 && screencheck_differs(drawn, rows, cols, shown, (size_t)got);
+
+	free(drawn);
+	free(shown);
+	return differ;
+}
+
+/* After a refresh: repaint the whole screen when the console shows
+ * something else than what curses drew. Nothing is logged: a chatty
+ * console would flood the event log. */
+static void vt_repair(struct ui *u)
+{
+	double now = now_seconds();
+
+	if (u->vt.fd < 0 || now < u->vt.next)
+		return;
+	if (!vt_differs(u->vt.fd)) {
+		u->vt.every = 1;
+	} else {
+		clearok(curscr, TRUE);
+		refresh();
+		/* Still different right after a full repaint: something floods
+		 * the console, or its font keeps ASCII at other codes and the
+		 * comparison misreads it. Check less and less often (down to
+		 * once a minute) rather than repaint every second. */
+		if (!vt_differs(u->vt.fd))
+			u->vt.every = 1;
+		else if (u->vt.every < VT_CHECK_MAX)
+			u->vt.every *= 2;
+	}
+	u->vt.next = now + u->vt.every;
+}
+
 int ui_run(struct app *a)
 {
 	struct ui u;
@@ -1015,6 +1122,7 @@ int ui_run(struct app *a)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
 	mouseinterval(0);
 	setup_colors(&u);
+	vt_open(&u);
 
 	while (!u.quit) {
 		double now = now_seconds();
@@ -1030,9 +1138,12 @@ int ui_run(struct app *a)
 		app_poll(a);
 		fill_step(&u);
 		draw(&u);
+		vt_repair(&u);
 		key(&u, getch());
 		sync_selection(&u);
 	}
+	if (u.vt.fd >= 0)
+		close(u.vt.fd);
 	ui_leave();
 	return 0;
 }

@@ -94,38 +94,98 @@ static void test_format(void)
 
 }
 
+/* Titles of the columns chosen for width, "," between; the stretch
+ * column's width in *stretch (0 when not chosen); cells used in *used. */
+static void fit_titles(int width, char *out, size_t len, int *stretch, int *used)
+{
+	struct col_fit fit[COL__COUNT];
+	size_t n = model_cols_fit(width, fit), o = 0;
+
+	out[0] = '\0';
+	*stretch = *used = 0;
+	for (size_t i = 0; i < n; i++) {
+		o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", i ? "," : "",
+				      model_cols[fit[i].col].title);
+		*used += fit[i].width + (i ? 1 : 0);
+		if (model_cols[fit[i].col].stretch)
+			*stretch = fit[i].width;
+	}
+}
+
+#define ALL_COLS "ID,NAME,DISTRO,STATE,CPU%,CPU 1min,VC,MEM,NETRX/s,NETTX/s,DSKRD/s,DSKWR/s," \
+	"UPTIME,BOOT,WEIGHT,WORKLOAD"
+
 static void test_columns(void)
 {
-	enum col cols[COL__COUNT];
-	size_t n;
-	int width = 0;
+	/* width: COLS - 1 (the table starts at x = 1). */
+	static const struct { int width; const char *titles; int stretch; const char *why; } t[] = {
+		{ 127, ALL_COLS, 11, "a 128x48 framebuffer console shows every column" },
+		{ 126, "ID,NAME,DISTRO,STATE,CPU%,CPU 1min,VC,MEM,NETRX/s,NETTX/s,DSKRD/s,DSKWR/s,"
+		       "UPTIME,BOOT,WORKLOAD", 19, "one cell less drops WEIGHT (priority 9) first; "
+		       "WORKLOAD takes its cells" },
+		{ 79, "ID,NAME,STATE,CPU%,CPU 1min,VC,MEM,NETRX/s,NETTX/s,DSKRD/s", 0,
+		  "80 columns drop DISTRO, DSKWR/s, UPTIME, BOOT, WEIGHT and WORKLOAD" },
+		{ 199, ALL_COLS, 11 + 72, "200 columns give the 72 spare cells to WORKLOAD" },
+		{ 299, ALL_COLS, 11 + 172, "300 columns give the 172 spare cells to WORKLOAD" },
+	};
+	char got[256];
+	int stretch, used;
 
 	for (int c = 0; c < COL__COUNT; c++) {
 		const struct column *col = &model_cols[c];
 
 		CHECK(col->title && col->csv && col->fmt && col->width > 0 && col->prio >= 1,
 		      "column %d has title, csv name, formatter, width and priority", c);
-		/* The header shows a one-character sort marker after the title. */
-		if (col->cmp)
-			CHECK((int)strlen(col->title) + 1 <= col->width,
-			      "column %s is wide enough for its title and the sort marker",
-			      col->title);
+		CHECK((int)strlen(col->title) <= col->width, "title %s fits its %d cells",
+		      col->title, col->width);
 	}
-	n = model_cols_fit(79, cols);
-	for (size_t i = 0; i < n; i++)
-		width += model_cols[cols[i]].width + (i ? 1 : 0);
-	CHECK(width <= 79, "columns chosen for 80 columns fit (%d cells)", width);
-	bool has[COL__COUNT] = { false };
-	for (size_t i = 0; i < n; i++)
-		has[cols[i]] = true;
-	CHECK(has[COL_ID] && has[COL_NAME] && has[COL_STATE] && has[COL_CPU] && has[COL_MEM],
-	      "at 80 columns ID, NAME, STATE, CPU%% and MEM are shown");
-	CHECK(!has[COL_WORK], "at 80 columns the wide WORKLOAD column is dropped");
-	for (size_t i = 1; i < n; i++)
-		CHECK(cols[i - 1] < cols[i], "columns keep table order (%s before %s)",
-		      model_cols[cols[i - 1]].title, model_cols[cols[i]].title);
-	CHECK_INT(model_cols_fit(300, cols), COL__COUNT, "at 300 columns every column is shown");
-	CHECK(model_cols_fit(10, cols) >= 1, "even 10 columns show something");
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		fit_titles(t[i].width, got, sizeof got, &stretch, &used);
+		CHECK_STR(got, t[i].titles, "width %d: %s", t[i].width, t[i].why);
+		CHECK_INT(stretch, t[i].stretch, "width %d: WORKLOAD gets %d cells (0: not shown)",
+			  t[i].width, t[i].stretch);
+		/* With WORKLOAD shown, the row reaches the right edge exactly. */
+		if (t[i].stretch)
+			CHECK_INT(used, t[i].width, "width %d: the columns fill all of it", t[i].width);
+		else
+			CHECK(used <= t[i].width, "width %d: the columns fit (%d cells)",
+			      t[i].width, used);
+	}
+	fit_titles(10, got, sizeof got, &stretch, &used);
+	CHECK(got[0] != '\0', "even 10 columns show something (%s)", got);
+}
+
+/* What the screen shows must fit its column (the UI cuts longer text). */
+static void test_cells_fit(void)
+{
+	static const struct { enum col col; enum dom_state state; int weight, cap; const char *want; } t[] = {
+		{ COL_STATE, DS_RUNNING, 0, 0, "running" },
+		{ COL_STATE, DS_BOOTING, 0, 0, "booting" },
+		{ COL_STATE, DS_READY, 0, 0, "ready" },
+		{ COL_STATE, DS_PAUSED, 0, 0, "paused" },
+		{ COL_STATE, DS_SHUTDOWN, 0, 0, "stopping" },
+		{ COL_STATE, DS_CRASHED, 0, 0, "crashed" },
+		{ COL_STATE, DS_DYING, 0, 0, "dying" },
+		{ COL_SCHED, DS_READY, 256, 100, "256/100%" },
+		{ COL_SCHED, DS_READY, 65535, 0, "65535" },
+	};
+	struct fmt_ctx screen = { 0 }, csv = { .csv = true };
+	struct row r;
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		memset(&r, 0, sizeof r);
+		r.state = t[i].state;
+		r.weight = t[i].weight;
+		r.cap = t[i].cap;
+		model_cols[t[i].col].fmt(&r, buf, sizeof buf, &screen);
+		CHECK_STR(buf, t[i].want, "%s shows %s", model_cols[t[i].col].title, t[i].want);
+		CHECK((int)strlen(buf) <= model_cols[t[i].col].width, "%s fits %s's %d cells",
+		      buf, model_cols[t[i].col].title, model_cols[t[i].col].width);
+	}
+	r.state = DS_SHUTDOWN;
+	model_cols[COL_STATE].fmt(&r, buf, sizeof buf, &csv);
+	CHECK_STR(buf, "shutting down", "CSV keeps the state name \"shutting down\"");
 }
 
 /* Build a snapshot from a compact table. */
@@ -384,6 +444,7 @@ int main(void)
 	test_sizing();
 	test_format();
 	test_columns();
+	test_cells_fit();
 	test_rates();
 	test_sort_and_fits();
 	test_log();

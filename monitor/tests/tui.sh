@@ -59,6 +59,9 @@ wait_gone() {
 keys() { tm send-keys -t "$SESSION" "$@"; }
 resize() { tm resize-window -t "$SESSION" -x "$1" -y "$2"; }
 
+# Every column title after ID, in order, as a regular expression.
+ALL_TITLES='NAME +DISTRO +STATE +CPU% +CPU 1min +VC +MEM +NETRX/s +NETTX/s +DSKRD/s +DSKWR/s +UPTIME +BOOT +WEIGHT +WORKLOAD'
+
 if ! command -v tmux >/dev/null; then
 	echo "FAIL: tmux is installed (needed for the TUI test)"
 	exit 1
@@ -89,6 +92,7 @@ wait_for 'debian-1 +ready' 5 "debian-1 shows as ready"
 keys '?'
 wait_for 'livetop help' 5 "? opens the help screen"
 wait_for 'Ctrl-\] comes back' 2 "help explains the console"
+wait_for 'Ctrl-L +repaint' 2 "help lists Ctrl-L"
 keys x
 wait_gone 'livetop help' 5 "any key closes the help screen"
 
@@ -135,13 +139,34 @@ wait_for 'back from the console of centos-1' 5 "Ctrl-] returns to livetop and it
 keys Z '!' F5 '%'
 wait_for 'centos-1' 3 "unknown keys are ignored"
 
+# A 1024x768 framebuffer console is 128x48: every column fits.
+resize 128 48
+wait_for "^ *ID[^ ]* +$ALL_TITLES *\$" 5 "128x48 shows every column title in the header line"
+wait_for 'centos-1 +centos +[a-z]+ .* idle *$' 5 "128x48 shows a guest row through WORKLOAD"
+
+# Ctrl-L repaints what something else scribbled on the terminal. The
+# garbage goes to an empty table row (the cursor saved and restored around
+# it), where livetop's own updates never write.
+tty=$(tm display -p -t "$SESSION" '#{pane_tty}')
+printf '\0337\033[21;30HGARBAGE-XYZ\0338' >"$tty"
+wait_for 'GARBAGE-XYZ' 3 "text written to livetop's tty shows on the screen"
+sleep 1.5
+wait_for 'GARBAGE-XYZ' 1 "livetop's own updates leave it there"
+keys C-l
+wait_gone 'GARBAGE-XYZ' 3 "Ctrl-L repaints the screen without it"
+wait_for 'livetop \[demo\]' 1 "after Ctrl-L the title line is back"
+wait_for "^ *ID[^ ]* +$ALL_TITLES *\$" 1 "after Ctrl-L the column header is back"
+
 # Resize storm and sizes.
 resize 80 24
 wait_for 'Domain-0' 5 "80x24 shows the table"
 wait_for 'Fits' 2 "80x24 shows the gauge"
+keys w 1
+wait_for 'centos-1: cpu burn 30 s requested' 3 "a cpu burn starts in centos-1"
 resize 200 60
 wait_for 'WORKLOAD' 5 "200x60 shows every column, WORKLOAD included"
-wait_for 'centos-1 .* idle' 5 "the workload column shows what the guest runs"
+# "cpu burn 30 s, N s left" is longer than WORKLOAD's 11 cells at 128.
+wait_for 'centos-1 .* cpu burn 30 s, [0-9]+ s left' 5 "the workload column widens to show all the guest runs"
 resize 40 10
 wait_for 'terminal too small' 5 "40x10 shows a 'terminal too small' notice"
 for s in "60 15" "45 12" "120 40" "30 5" "90 30" "41 11"; do
