@@ -48,10 +48,26 @@ load() {
 	done
 }
 
-# the boot medium's drivers load (and probe) while the toolstack starts
+# --- hardware: drivers for what is there and for what appears later ----------
+# mdev listens for the kernel's uevents first (/etc/mdev.conf: modprobe by
+# modalias), so nothing that appears from now on is missed: the USB devices
+# behind a host controller that is loading, a keyboard plugged in later.
+mdev -d || fail "cannot start mdev: hardware plugged in later gets no driver"
+# coldplug: MODALIAS of every device present; modprobe loads the drivers the
+# initramfs has for them (rootfs/modules) and ignores the rest
+# (every device with a modalias sits on a bus: /sys/bus is quicker to read
+# than a walk of /sys/devices, which took seconds under emulation)
+coldplug() {
+	cat /sys/bus/*/devices/*/modalias 2>/dev/null | sort -u > /run/xenlive/modaliases
+	xargs modprobe -q -b -a < /run/xenlive/modaliases 2>/dev/null
+	return 0
+}
+# the boot medium's drivers load (and probe) by name while the toolstack
+# starts; the rest of the hardware's in the background, not waited for
 modprobe -q -a ata_piix ata_generic ahci sr_mod isofs sd_mod xhci_pci ehci_pci ohci_pci uhci_hcd \
 	usb_storage uas nvme 2>/dev/null &
 medium_modules=$!
+coldplug &
 
 # --- Xen toolstack ---------------------------------------------------------
 load xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback loop bridge overlay squashfs
