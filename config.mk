@@ -19,6 +19,10 @@ DOM0_MEM_CHOICES ?= 384 512
 DOM0_VCPUS ?= 2
 # Serial port settings for Xen's console (first serial port).
 SERIAL ?= com1=115200,8n1
+# Screen mode Xen sets before dom0 starts (Xen's vga= option), for every boot
+# entry but Safe mode (VGA text): a framebuffer size every PC and projector
+# shows; dom0 then picks a font for it (rootfs/.../screen-font).
+XEN_VGA ?= gfx-1024x768x32
 # Extra Xen command-line options appended to every boot entry.
 XEN_EXTRA ?=
 # ISO9660 volume label; dom0 finds its boot medium by it.

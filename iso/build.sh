@@ -13,7 +13,7 @@ here=$TOP/iso
 
 mapfile -t debs < <(apt_fetch isolinux syslinux-common grub-efi-amd64-bin)
 upstream=("$(stage_key_of hypervisor)" "$(stage_key_of rootfs)" "$(stage_key_of guests)")
-key=$(stage_key "$0" "$here" "${debs[@]##*/}" "${upstream[@]}" "$ISO_LABEL" "$DOM0_MEM" \
+key=$(stage_key "$0" "$here" "${debs[@]##*/}" "${upstream[@]}" "$ISO_LABEL" "$DOM0_MEM" "$XEN_VGA" \
 	"$DOM0_MEM_CHOICES" "$MENU_TIMEOUT" "$SOURCE_DATE_EPOCH" "$(grub-mkimage --version)")
 if [ -f "$OUT/xenlive.iso" ] && [ "$(cat "$BUILD/iso/.key" 2>/dev/null)" = "$key" ] &&
 	(cd "$OUT" && sha256sum --quiet -c SHA256SUMS 2>/dev/null); then
@@ -38,7 +38,10 @@ xen_version=$(cat "$BUILD/hypervisor/version")
 xen_base=$(cat "$BUILD/hypervisor/cmdline")
 # swiotlb=8192: a 16 MiB DMA bounce buffer instead of 64 MiB (a CD or USB stick
 # needs little; dom0's RAM serves ~2.4 MiB per running guest)
-dom0_base="console=tty0 console=hvc0 earlyprintk=xen quiet swiotlb=8192"
+# dom0's kernel messages go to hvc0 (the serial port) and its log, not to the
+# screen, where livetop runs (Safe mode adds them on the screen: console=tty0
+# console=hvc0, the last one named stays dom0's /dev/console)
+dom0_base="console=hvc0 earlyprintk=xen quiet swiotlb=8192"
 # entries: prints "id|label|xen options|dom0 options" with everything expanded
 entries() {
 	local id label mem xen dom0 m
@@ -46,6 +49,8 @@ entries() {
 	while IFS='|' read -r id label mem xen dom0; do
 		{ [ -n "$id" ] && [ -n "$label" ]; } || die "iso/entries: malformed line: $id|$label|$mem|$xen|$dom0"
 		if [ "$mem" = choices ]; then read -r -a sizes <<< "$DOM0_MEM_CHOICES"; set -- "${sizes[@]}"; else set -- "${mem:-$DOM0_MEM}"; fi
+		# the screen mode: XEN_VGA unless the entry names its own
+		case " $xen " in *" vga="*) ;; *) xen="vga=$XEN_VGA${xen:+ $xen}" ;; esac
 		for m in "$@"; do
 			printf '%s|%s|%s|%s\n' "${id//@MEM@/$m}" "$(printf '%s' "$label" | sed "s/@MEM@/$m/g; s/@XEN@/$xen_version/g")" \
 				"dom0_mem=${m}M,max:${m}M $xen_base${xen:+ $xen}" "$dom0_base xenlive.entry=${id//@MEM@/$m}${dom0:+ $dom0}"

@@ -81,7 +81,7 @@ stage_file "$sys" "$WORK/hotplug/xenlive-hotplug" usr/lib/xenlive/xenlive-hotplu
 
 # --- programs ----------------------------------------------------------------
 xbin=/usr/lib/xen-$XEN_VERSION/bin
-progs=(/bin/busybox /bin/bash /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /usr/bin/xenstore
+progs=(/bin/busybox /bin/bash /bin/setfont /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /usr/bin/xenstore
 	/usr/bin/livetop /usr/bin/xenlive-launch /usr/lib/xenlive/xenlive-hotplug)
 for p in xl xenstored xenconsoled xenconsole xen-init-dom0 xentop libxl-save-helper xenstore-control xenpm; do
 	progs+=("$xbin/$p")
@@ -122,6 +122,15 @@ link_to /usr/lib64/ld-linux-x86-64.so.2 /usr/lib/x86_64-linux-gnu/ld-linux-x86-6
 (cd "$sys" && find lib/terminfo usr/share/terminfo -type f 2>/dev/null) | while read -r t; do
 	put "/$t" "/usr/share/terminfo/${t#*terminfo/}"
 done
+# screen fonts for /usr/lib/xenlive/screen-font: Terminus Bold (console-setup-
+# linux), named by cell size WxH, uncompressed
+for f in 16:8x16 18x10:10x18 20x10:10x20 22x11:11x22 24x12:12x24 28x14:14x28 32x16:16x32; do
+	src=$sys/usr/share/consolefonts/Uni2-TerminusBold${f%:*}.psf.gz
+	[ -f "$src" ] || die "console-setup-linux has no ${src##*/}"
+	gunzip -c "$src" > "$WORK/font.psf"
+	stage_file "$root" "$WORK/font.psf" "usr/share/consolefonts/terminus-${f#*:}.psf"
+done
+rm "$WORK/font.psf"
 # dom0 has no troff: its `man` pages livetop's manual rendered here
 groff -man -Tutf8 -P-c -P-b -P-u "$TOP/monitor/livetop.1" > "$WORK/livetop.txt" 2>/dev/null ||
 	die "cannot render monitor/livetop.1 (groff)"
