@@ -51,6 +51,9 @@ createrepo_c createrepo-c
 gpg gnupg
 python3 python3
 perl perl
+tesseract tesseract-ocr
+mcopy mtools
+mkfs.vfat dosfstools
 "
 test_files="
 /usr/share/ovmf/OVMF.fd ovmf

@@ -8,7 +8,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 quick=(lint scripts monitor agent)
-full=(lint scripts monitor agent rpm build boot guests livetop bench)
+full=(lint scripts monitor agent rpm build boot hardware guests livetop bench)
 if [ "${1:-}" = --quick ]; then shift; set -- "${quick[@]}"; fi
 [ $# -gt 0 ] || set -- "${full[@]}"
 

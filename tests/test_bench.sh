@@ -29,7 +29,8 @@ number() { # ROW: the xenlive cell starts with a number
 for row in "ISO size" "– Xen" "– dom0 kernel" "– dom0 initramfs" "– Debian guest image" \
 	"Boot, BIOS CD" "Boot, UEFI CD" "dom0_mem" "dom0 memory used" "dom0 memory not available" \
 	"Debian guest launch" "Smallest Debian guest" "Debian guests per GiB" "livetop CPU" \
-	"Clean build" "No-change rebuild"; do
+	"Clean build" "No-change rebuild" "– dom0 root unpacked" "– UEFI / BIOS boot time" \
+	"livetop on the screen (tty1), BIOS" "livetop on the screen (tty1), UEFI"; do
 	number "$row"
 done
 # the RPM-built guest (the ISO's CentOS, else the local-repository one)

@@ -67,6 +67,9 @@ put part_debian "$(part '^/guests/debian.sqfs$')"
 put part_centos "$(part '^/guests/centos.sqfs$')"
 put part_stock "$(part '^/guests/(kernel/debian-vmlinux.gz|initrd-stock.gz)$')"
 put part_boot "$(part '^/(isolinux/|boot/grub/)')"
+# dom0's root as it sits in dom0's RAM: the initramfs unpacked
+xorriso -osirrox on -indev "$ISO" -extract /boot/initrd.img "$TMPD/initrd.img" > /dev/null 2>&1 &&
+	put dom0_root_unpacked "$(mib "$(zstd -dc "$TMPD/initrd.img" | wc -c)")"
 
 # the CentOS guest: the ISO's own, else one built by dnf from a local RPM repository
 xorriso -osirrox on -indev "$ISO" -extract /guests/catalog "$TMPD/catalog" > /dev/null 2>&1
@@ -88,19 +91,33 @@ boot_time() { # NAME QEMU_ARGS...: prints seconds to ready, nothing on failure
 	shift
 	qemu_start "$name" "$@"
 	qemu_wait "$READY" 180 "xenlive: ready ($name)" > "$TMPD/$name.err" && qemu_elapsed
+	case $name in *-1) screen_size "${name%-1}" ;; esac
 	qemu_stop
+}
+# screen_size FIRMWARE: after the first boot of each firmware, the screen
+# livetop got on tty1 (quits the serial console's livetop for a shell)
+screen_size() {
+	qemu_wait ' livetop ' 60 "livetop" > /dev/null || return 0
+	qemu_send q; sleep 1; qemu_send y
+	qemu_wait 'xenlive# ' 30 "shell" > /dev/null || return 0
+	sleep 1
+	qemu_cmd 20 'set -- $(stty -F /dev/tty1 size) $(tr , " " < /sys/class/graphics/fb0/virtual_size); echo "R ${2}x$1 on ${3}x$4"' > /dev/null &&
+		put "screen_$1" "$(echo "$QEMU_OUT" | sed -n 's/^R //p')"
 }
 bench_boot() {
 	for i in $(seq "$RUNS_BOOT"); do
 		note "boot BIOS CD, run $i"
-		boot_time "bios-$i" -drive "file=$ISO,media=cdrom,readonly=on" -boot d >> "$TMPD/boot.bios"
+		boot_time "bios-$i" -vga std -drive "file=$ISO,media=cdrom,readonly=on" -boot d >> "$TMPD/boot.bios"
 		echo >> "$TMPD/boot.bios"
 		note "boot UEFI CD, run $i"
-		boot_time "uefi-$i" -bios "$OVMF" -drive "file=$ISO,media=cdrom,readonly=on" -boot d >> "$TMPD/boot.uefi"
+		boot_time "uefi-$i" -vga std -bios "$OVMF" -drive "file=$ISO,media=cdrom,readonly=on" -boot d >> "$TMPD/boot.uefi"
 		echo >> "$TMPD/boot.uefi"
 	done
 	put boot_bios "$(median < "$TMPD/boot.bios")"
 	put boot_uefi "$(median < "$TMPD/boot.uefi")"
+	local b u
+	b=$(get boot_bios | awk '{ print $1 }') u=$(get boot_uefi | awk '{ print $1 }')
+	put boot_uefi_ratio "$(awk -v u="$u" -v b="$b" 'BEGIN { if (u ~ /^[0-9.]+$/ && b > 0) printf "%.2f", u / b }')"
 }
 
 # --- in dom0: memory, launches, smallest memory, livetop vs xentop, density --------------------

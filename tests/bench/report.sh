@@ -48,10 +48,15 @@ report() {
 	row "– CentOS guest image (MiB)" "$(cell "$(get part_centos)" "not on this ISO")" "-" "" \
 		"/guests/centos.sqfs; when the ISO has none (no CentOS mirror reachable), the RPM test guest's image built by dnf from tests/rpmrepo"
 	row "– stock-kernel fallback (MiB)" "$(get part_stock)" "-" "" "/guests/kernel/debian-vmlinux.gz + /guests/initrd-stock.gz"
+	row "– dom0 root unpacked, in RAM (MiB)" "$(get dom0_root_unpacked)" "-" "≤ 40" "/boot/initrd.img decompressed (zstd -dc | wc -c): what dom0's root takes in its RAM"
 	row "– boot loaders (MiB)" "$(get part_boot)" "-" "" "/isolinux and /boot/grub (BIOS and UEFI)"
 	row "Boot, BIOS CD → ready (s)" "$(cell "$(get boot_bios)" "no run reached ready")" "$(cell "$(get lb_boot)" "$alt_why")" "≤ 0.2× (≤ ~27 s)" \
 		"QEMU start → 'xenlive: ready' on the serial console, default menu entry (3 s menu timeout included); alternative: QEMU start → dom0 shell prompt on the serial console (its Xen entry, 3 s timeout), see lb_boot_how"
-	row "Boot, UEFI CD → ready (s)" "$(cell "$(get boot_uefi)" "no run reached ready")" "-" "" "as above with -bios $OVMF"
+	row "Boot, UEFI CD → ready (s)" "$(cell "$(get boot_uefi)" "no run reached ready")" "-" "≤ 1.2× BIOS" "as above with -bios $OVMF"
+	row "– UEFI / BIOS boot time" "$(cell "$(get boot_uefi_ratio)" "a boot did not reach ready")" "-" "≤ 1.2" "median UEFI CD → ready / median BIOS CD → ready, same run"
+	row "livetop on the screen (tty1), BIOS" "$(cell "$(get screen_bios)")" "-" "≥ 100x30 on 1024x768" \
+		"after the first BIOS boot (QEMU -vga std): stty -F /dev/tty1 size (columns x rows) and the framebuffer's size (/sys/class/graphics/fb0/virtual_size)"
+	row "livetop on the screen (tty1), UEFI" "$(cell "$(get screen_uefi)")" "-" "≥ 100x30" "as above, first UEFI boot"
 	row "dom0_mem (MiB)" "$(cell "$(get dom0_mem)")" "$(cell "$(get lb_dom0_mem)" "$alt_why")" "" "xl list 0 (Mem) and dom0_mem= on Xen's command line (xl info)"
 	row "dom0 memory used (MiB)" "$(cell "$(get dom0_used)")" "$(cell "$(get lb_dom0_used)" "$alt_why")" "≤ 40" \
 		"after boot, in dom0: MemTotal − MemFree − Buffers − Cached − SReclaimable (/proc/meminfo; free's 'used')"

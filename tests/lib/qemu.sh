@@ -6,6 +6,8 @@
 #   qemu_type TEXT                 type TEXT at a pace the console keeps up with
 #   qemu_cmd SECONDS COMMAND       run a shell command in dom0; sets QEMU_OUT, returns its status
 #   qemu_stop                      stop the machine
+#   qemu_qmp COMMAND ARG...        act on the machine through QMP (tests/lib/qmp.py:
+#                                  screendump, sendkey, device_add, device_del, hmp)
 # The console log is $QEMU_LOG.  Every timeout prints the last 40 console lines.
 # Always TCG with -cpu qemu64: KVM hangs here and -cpu max crashes a PV dom0.
 
@@ -26,7 +28,9 @@ qemu_start() {
 	exec 7<>"$QEMU_FIFO.in"
 	cat "$QEMU_FIFO.out" >> "$QEMU_LOG" &
 	QEMU_CAT=$!
-	"${QEMU_BASE[@]}" -chardev "pipe,id=con,path=$QEMU_FIFO" -serial chardev:con "$@" \
+	rm -f "$QEMU_TMP/$name.qmp"
+	"${QEMU_BASE[@]}" -chardev "pipe,id=con,path=$QEMU_FIFO" -serial chardev:con \
+		-qmp "unix:$QEMU_TMP/$name.qmp,server=on,wait=off" "$@" \
 		> "$QEMU_TMP/$name.qemu.log" 2>&1 &
 	QEMU_PID=$!
 	QEMU_T0=$(date +%s.%N)
@@ -105,6 +109,8 @@ qemu_cmd() {
 		sed -n "/^@@B$n@@\$/,/@@E$n=[0-9]*@@/p" | sed '1d;$d')
 	return "$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "s/.*@@E$n=\([0-9]*\)@@.*/\1/p" | tail -n1)"
 }
+
+qemu_qmp() { python3 tests/lib/qmp.py "$QEMU_TMP/$QEMU_NAME.qmp" "$@"; }
 
 qemu_stop() {
 	[ -z "$QEMU_PID" ] || { kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null; }
