@@ -26,7 +26,8 @@ xorriso -osirrox on -indev out/xenlive.iso -extract /xenlive.id "$TMPD/id" >/dev
 zstd -dc build/rootfs/initrd.img | cpio -itv --quiet > "$TMPD/cpio" 2>/dev/null
 for f in "usr/lib/xen-[0-9.]+/bin/xl" usr/sbin/xl usr/bin/bash usr/bin/flock usr/sbin/losetup usr/bin/ip \
 	usr/lib/x86_64-linux-gnu/libgcc_s.so.1 "usr/lib/x86_64-linux-gnu/libxenlight.so.[0-9.]+" etc/xen/scripts/block \
-	etc/xen/scripts/vif-bridge init etc/inittab; do
+	etc/xen/scripts/vif-bridge init etc/inittab etc/mdev.conf usr/bin/setfont usr/sbin/xenlive-report \
+	usr/lib/xenlive/screen-font usr/share/consolefonts/terminus-8x16.psf usr/share/consolefonts/terminus-16x32.psf; do
 	grep -qE " $f( |$)" "$TMPD/cpio" && pass "initramfs holds $f" || fail "initramfs lacks $f"
 done
 grep -qE '^-rwx.* usr/lib/xenlive/xenlive-hotplug$' "$TMPD/cpio" && pass "initramfs holds the hotplug program" ||
@@ -35,6 +36,30 @@ for hp in xenlive-block xenlive-vif; do
 	grep -qE " etc/xen/scripts/$hp -> \.\./\.\./\.\./usr/lib/xenlive/xenlive-hotplug$" "$TMPD/cpio" &&
 		pass "etc/xen/scripts/$hp is a relative link to the hotplug program" ||
 		fail "etc/xen/scripts/$hp: $(grep " etc/xen/scripts/$hp" "$TMPD/cpio")"
+done
+# drivers for real PCs (rootfs/modules): keyboards, hosts, storage, NICs
+for m in usbhid hid-generic i2c-hid-acpi hid-apple hid-logitech-dj xhci-pci ehci-pci uhci-hcd ahci nvme vmd \
+	sdhci-pci e1000 e1000e igb igc r8169 tg3 virtio_net; do
+	grep -qE " usr/lib/modules/[^ ]+/$m\.ko$" "$TMPD/cpio" && pass "initramfs holds the $m driver" || fail "initramfs lacks $m.ko"
+done
+mib=$(zstd -dc build/rootfs/initrd.img | wc -c | awk '{ printf "%d", $1 / 1048576 }')
+[ "$mib" -le 40 ] && pass "dom0's root is $mib MiB unpacked (at most 40)" || fail "dom0's root is $mib MiB unpacked, over 40"
+# the menus: Xen's screen mode on every entry, VGA text in Safe mode, dom0's
+# kernel messages off the screen except in Safe mode
+xorriso -osirrox on -indev out/xenlive.iso -extract /isolinux/isolinux.cfg "$TMPD/isolinux.cfg" >/dev/null 2>&1
+xorriso -osirrox on -indev out/xenlive.iso -extract /boot/grub/grub.cfg "$TMPD/grub.cfg" >/dev/null 2>&1
+for menu in isolinux grub; do
+	grep -E '^  (APPEND|multiboot2|module2 /boot/vmlinuz)' "$TMPD/$menu.cfg" > "$TMPD/lines"
+	n=$(grep -cE 'APPEND|multiboot2' "$TMPD/lines")
+	gfx=$(grep -cE '(APPEND|multiboot2) .* vga=gfx-1024x768x32( |$)' "$TMPD/lines")
+	text=$(grep -cE '(APPEND|multiboot2) .*maxcpus=1 .*vga=text-80x25' "$TMPD/lines")
+	tty0=$(grep -c 'console=tty0' "$TMPD/lines")
+	[ "$n" -ge 5 ] && [ "$gfx" = $((n - 1)) ] && [ "$text" = 1 ] &&
+		pass "$menu: $gfx of $n entries set the 1024x768 screen, Safe mode VGA text" ||
+		fail "$menu: $n entries, $gfx with vga=gfx-1024x768x32, $text Safe mode with VGA text"
+	[ "$tty0" = 1 ] && grep 'console=tty0' "$TMPD/lines" | grep -q 'console=tty0 console=hvc0 loglevel=7' &&
+		pass "$menu: only Safe mode puts dom0's kernel messages on the screen (hvc0 stays /dev/console)" ||
+		fail "$menu: console=tty0 on $tty0 entries"
 done
 abs=$(awk '$1 ~ /^l/ && $NF ~ /^\// { print $(NF-2) " -> " $NF }' "$TMPD/cpio" | head -n 3)
 [ -z "$abs" ] && pass "initramfs has no absolute symlinks" || fail "initramfs has absolute symlinks: $abs"

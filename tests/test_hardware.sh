@@ -12,8 +12,10 @@
 # at least 100x30 characters; keys typed with QEMU's sendkey reach livetop
 # through the USB keyboard and launch a Debian guest that turns ready on the
 # screen; the keyboard is unplugged and another plugged in (QMP device_del /
-# device_add), which gets its driver by hotplug and types; the NIC's driver
-# is loaded; kernel messages and stray writes do not stay on livetop's screen.
+# device_add) and types; a NIC plugged into a PCIe slot after boot gets its
+# driver loaded by hotplug; the NIC's and NVMe's drivers are loaded; kernel
+# messages and stray writes do not stay on livetop's screen; xenlive-report
+# writes its report onto a FAT USB stick.
 # Screenshots are kept in out/screens/ for a person to look at.
 # pass and fail always succeed, so "A && pass || fail" is safe; QEMU options contain commas
 # shellcheck disable=SC2015,SC2054
@@ -165,10 +167,23 @@ profile desktop xhci.0 -machine q35,i8042=off -bios "$OVMF" \
 	-device qemu-xhci,id=xhci -drive "if=none,id=stick,file=$ISO,format=raw,readonly=on" \
 	-device usb-storage,bus=xhci.0,drive=stick,bootindex=0 \
 	-netdev hubport,id=n0,hubid=0 -device e1000e,netdev=n0 \
-	-drive "if=none,id=nvm,file=$TMPD/nvme.img,format=raw" -device nvme,drive=nvm,serial=xenlive0
+	-drive "if=none,id=nvm,file=$TMPD/nvme.img,format=raw" -device nvme,drive=nvm,serial=xenlive0 \
+	-device pcie-root-port,id=rp1,slot=1 -netdev hubport,id=n1,hubid=1
 if [ -n "$QEMU_PID" ]; then
 	qemu_cmd 20 'basename "$(readlink /sys/block/nvme0n1/device/device/driver)" 2>/dev/null || ls /sys/block'
 	[ "$QEMU_OUT" = nvme ] && pass "desktop: the NVMe disk has its driver (nvme0n1)" || fail "desktop: no NVMe disk in dom0 ($QEMU_OUT)"
+	# a NIC whose driver nothing has loaded yet, plugged into a PCIe slot:
+	# mdev must load e1000 for it
+	qemu_cmd 10 'grep -c "^e1000 " /proc/modules'
+	before=$QEMU_OUT
+	if qemu_qmp device_add e1000 nic2 bus=rp1 netdev=n1; then
+		qemu_cmd 40 'for i in $(seq 60); do grep -q "^e1000 " /proc/modules && break; sleep 0.5; done; for n in /sys/class/net/*/device/driver; do basename "$(readlink "$n")"; done | sort | tr "\n" " "; echo'
+		[ "$before" = 0 ] && case " $QEMU_OUT " in *" e1000 "*) true ;; *) false ;; esac &&
+			pass "desktop: a NIC plugged in after boot got its driver by hotplug (e1000 was not loaded; NIC drivers now: $QEMU_OUT)" ||
+			fail "desktop: hotplugged e1000 NIC: e1000 loaded before: $before; NIC drivers after: $QEMU_OUT"
+	else
+		fail "desktop: device_add of an e1000 NIC failed"
+	fi
 	qemu_stop
 fi
 
