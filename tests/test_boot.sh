@@ -8,16 +8,10 @@
 # pass and fail always succeed, so "A && pass || fail" is safe; QEMU options contain commas
 # shellcheck disable=SC2015,SC2054
 cd "$(dirname "$0")/.." || exit 1
-. tests/lib/check.sh
-. tests/lib/qemu.sh
-trap 'qemu_cleanup; rm -rf "$TMPD"' EXIT
-ISO=${ISO:-out/xenlive.iso}
-[ -f "$ISO" ] || { fail "$ISO is missing (run make first)"; finish; }
-OVMF=/usr/share/ovmf/OVMF.fd
+. tests/lib/isotest.sh
 cd_args=(-drive "file=$ISO,media=cdrom,readonly=on" -boot d)
 usb_args=(-device qemu-xhci,id=xhci -drive "if=none,id=stick,file=$ISO,format=raw,readonly=on"
 	-device usb-storage,bus=xhci.0,drive=stick,bootindex=0)
-READY='xenlive: ready: Xen [0-9.]+, [0-9]+ MiB free'
 
 # boot NAME MEDIUM_REGEX QEMU_ARGS...: boots to ready, checks the medium
 boot() {

@@ -20,15 +20,9 @@
 # pass and fail always succeed, so "A && pass || fail" is safe; QEMU options contain commas
 # shellcheck disable=SC2015,SC2054
 cd "$(dirname "$0")/.." || exit 1
-. tests/lib/check.sh
-. tests/lib/qemu.sh
-trap 'qemu_cleanup; rm -rf "$TMPD"' EXIT
-ISO=${ISO:-out/xenlive.iso}
-[ -f "$ISO" ] || { fail "$ISO is missing (run make first)"; finish; }
-OVMF=/usr/share/ovmf/OVMF.fd
+. tests/lib/isotest.sh
 SHOTS=out/screens
 mkdir -p "$SHOTS"
-READY='xenlive: ready: Xen [0-9.]+, [0-9]+ MiB free'
 
 # vcs: the screen's text (tty1, what the person sees) into $TMPD/vcs, one
 # line per screen row
