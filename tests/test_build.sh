@@ -23,7 +23,8 @@ grep -qE 'El Torito boot img : +1 +BIOS' "$TMPD/eltorito" && grep -qE 'El Torito
 xorriso -osirrox on -indev out/xenlive.iso -extract /xenlive.id "$TMPD/id" >/dev/null 2>&1
 [ -s "$TMPD/id" ] && [ "$(cat "$TMPD/id")" = "$(cat build/rootfs/build-id)" ] &&
 	pass "ISO carries the id its dom0 looks for" || fail "xenlive.id does not match build/rootfs/build-id"
-zstd -dc build/rootfs/initrd.img | cpio -itv --quiet > "$TMPD/cpio" 2>/dev/null
+zstd -dc build/rootfs/initrd.img > "$TMPD/initrd.cpio"
+cpio -itv --quiet < "$TMPD/initrd.cpio" > "$TMPD/cpio" 2>/dev/null
 for f in "usr/lib/xen-[0-9.]+/bin/xl" usr/sbin/xl usr/bin/bash usr/bin/flock usr/sbin/losetup usr/bin/ip \
 	usr/lib/x86_64-linux-gnu/libgcc_s.so.1 "usr/lib/x86_64-linux-gnu/libxenlight.so.[0-9.]+" etc/xen/scripts/block \
 	etc/xen/scripts/vif-bridge init etc/inittab etc/mdev.conf usr/bin/setfont usr/sbin/xenlive-report \
@@ -42,7 +43,7 @@ for m in usbhid hid-generic i2c-hid-acpi hid-apple hid-logitech-dj xhci-pci ehci
 	sdhci-pci e1000 e1000e igb igc r8169 tg3 virtio_net; do
 	grep -qE " usr/lib/modules/[^ ]+/$m\.ko$" "$TMPD/cpio" && pass "initramfs holds the $m driver" || fail "initramfs lacks $m.ko"
 done
-mib=$(zstd -dc build/rootfs/initrd.img | wc -c | awk '{ printf "%d", $1 / 1048576 }')
+mib=$(( $(stat -c %s "$TMPD/initrd.cpio") / 1048576 ))
 [ "$mib" -le 40 ] && pass "dom0's root is $mib MiB unpacked (at most 40)" || fail "dom0's root is $mib MiB unpacked, over 40"
 # the menus: Xen's screen mode on every entry, VGA text in Safe mode, dom0's
 # kernel messages off the screen except in Safe mode

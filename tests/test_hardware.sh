@@ -42,6 +42,8 @@ wait_vcs() {
 	done
 	return 1
 }
+# a dom0 command: the driver of each network card, one line
+NIC_DRIVERS='for n in /sys/class/net/*/device/driver; do basename "$(readlink "$n")"; done | sort | tr "\n" " "; echo'
 show_vcs() { echo "---- screen text (tty1) ----"; sed 's/ *$//' "$TMPD/vcs" | grep -v '^$' | head -n 40; echo "---- end ----"; }
 # shot NAME: a screenshot, read back with OCR into $TMPD/NAME.txt
 shot() {
@@ -96,8 +98,8 @@ profile() {
 	fi
 
 	# --- drivers for what is there ---
-	qemu_cmd 20 'for n in /sys/class/net/*/device/driver; do basename "$(readlink "$n")"; done'
-	nic=$(echo "$QEMU_OUT" | grep -E '^(e1000|e1000e)$' | head -n1)
+	qemu_cmd 20 "$NIC_DRIVERS"
+	nic=$(echo "$QEMU_OUT" | tr ' ' '\n' | grep -E '^(e1000|e1000e)$' | head -n1)
 	[ -n "$nic" ] && pass "$P: the NIC's driver ($nic) was loaded for it" || fail "$P: no driver for the NIC (net drivers: $QEMU_OUT)"
 	qemu_cmd 20 'for d in /sys/bus/usb/devices/*:*/driver; do basename "$(readlink "$d")"; done | sort -u | tr "\n" " "; echo'
 	case " $QEMU_OUT " in *" usbhid "*) pass "$P: the USB keyboard got usbhid ($QEMU_OUT)" ;;
@@ -173,7 +175,7 @@ if [ -n "$QEMU_PID" ]; then
 	before=$(echo "$QEMU_OUT" | tail -n1)
 	if qemu_qmp device_add e1000 nic2 bus=rp1 netdev=n1; then
 		# pciehp powers a slot up about 5 s after the button; wait up to 60 s
-		nic_wait() { qemu_cmd 90 'for i in $(seq 120); do grep -q "^e1000 " /proc/modules && [ -e /sys/bus/pci/drivers/e1000/0000:*/net ] && break; sleep 0.5; done; for n in /sys/class/net/*/device/driver; do basename "$(readlink "$n")"; done | sort | tr "\n" " "; echo'; }
+		nic_wait() { qemu_cmd 90 'for i in $(seq 120); do grep -q "^e1000 " /proc/modules && [ -e /sys/bus/pci/drivers/e1000/0000:*/net ] && break; sleep 0.5; done; '"$NIC_DRIVERS"; }
 		nic_wait
 		# once in make check the plug went unnoticed (no device appeared):
 		# plug it out and in again once, and say so

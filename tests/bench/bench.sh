@@ -115,9 +115,6 @@ bench_boot() {
 	done
 	put boot_bios "$(median < "$TMPD/boot.bios")"
 	put boot_uefi "$(median < "$TMPD/boot.uefi")"
-	local b u
-	b=$(get boot_bios | awk '{ print $1 }') u=$(get boot_uefi | awk '{ print $1 }')
-	put boot_uefi_ratio "$(awk -v u="$u" -v b="$b" 'BEGIN { if (u ~ /^[0-9.]+$/ && b > 0) printf "%.2f", u / b }')"
 }
 
 # --- in dom0: memory, launches, smallest memory, livetop vs xentop, density --------------------

@@ -21,7 +21,7 @@ row() {
 }
 
 report() {
-	local quick_note alt_why lb_why
+	local quick_note alt_why lb_why uefi_ratio
 	quick_note=
 	[ "$QUICK" = 1 ] && quick_note=" — QUICK MODE: one run each, short windows, a 1 GiB machine for density, no live-build; figures are rough"
 	lb_why=$(get lb_error)
@@ -53,7 +53,8 @@ report() {
 	row "Boot, BIOS CD → ready (s)" "$(cell "$(get boot_bios)" "no run reached ready")" "$(cell "$(get lb_boot)" "$alt_why")" "≤ 0.2× (≤ ~27 s)" \
 		"QEMU start → 'xenlive: ready' on the serial console, default menu entry (3 s menu timeout included); alternative: QEMU start → dom0 shell prompt on the serial console (its Xen entry, 3 s timeout), see lb_boot_how"
 	row "Boot, UEFI CD → ready (s)" "$(cell "$(get boot_uefi)" "no run reached ready")" "-" "≤ 1.2× BIOS" "as above with -bios $OVMF"
-	row "– UEFI / BIOS boot time" "$(cell "$(get boot_uefi_ratio)" "a boot did not reach ready")" "-" "≤ 1.2" "median UEFI CD → ready / median BIOS CD → ready, same run"
+	uefi_ratio=$(ratio "$(get boot_uefi)" "$(get boot_bios)")
+	row "– UEFI / BIOS boot time" "$(cell "${uefi_ratio#-}" "a boot did not reach ready")" "-" "≤ 1.2" "median UEFI CD → ready / median BIOS CD → ready, same run"
 	row "livetop on the screen (tty1), BIOS" "$(cell "$(get screen_bios)")" "-" "≥ 100x30 on 1024x768" \
 		"after the first BIOS boot (QEMU -vga std): stty -F /dev/tty1 size (columns x rows) and the framebuffer's size (/sys/class/graphics/fb0/virtual_size)"
 	row "livetop on the screen (tty1), UEFI" "$(cell "$(get screen_uefi)")" "-" "≥ 100x30" "as above, first UEFI boot"
