@@ -9,11 +9,13 @@
 #include "backend.h"
 #include "catalog.h"
 #include "model.h"
+#include "settings.h"
 
 struct app {
 	struct backend *be;
 	struct catalog cat;        /* n == 0 when none could be loaded */
 	char cat_err[320];         /* why there is no catalogue */
+	struct settings set;       /* dom0's /etc/xenlive/config */
 	struct model m;
 	double delay;              /* seconds between snapshots */
 	long iterations;           /* stop after this many snapshots; <= 0 = never */

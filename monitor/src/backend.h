@@ -18,7 +18,8 @@
  *    model's business.
  *  - Lifecycle calls return 0 when the request was accepted, -1 with a
  *    one-line message in err otherwise. launch() is asynchronous: its
- *    outcome arrives later through backend_poll().
+ *    outcome arrives later through backend_poll(). The guest's
+ *    configuration (name, memory, disk, vif) is the caller's: guestcfg.h.
  *  - backend_poll() is cheap; the UI calls it often (each ~100 ms). It
  *    returns 1 and fills msg when there is something to tell the user
  *    (a launch finished or failed, a guest got reaped), else 0.
@@ -34,6 +35,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "guestcfg.h"
 
 enum dom_state {
 	DS_RUNNING,   /* dom0, or a domain with no xenlive agent expected */
@@ -109,8 +111,8 @@ struct backend_ops {
 	int (*snapshot)(struct backend *, double now, struct snapshot *out,
 			char *err, size_t errlen);
 	int (*poll)(struct backend *, double now, char *msg, size_t len);
-	int (*launch)(struct backend *, double now, const struct catalog_entry *,
-		      unsigned memory_mib, const char *name, char *err, size_t errlen);
+	int (*launch)(struct backend *, double now, const struct guestcfg *,
+		      char *err, size_t errlen);
 	int (*pending)(struct backend *);
 	int (*destroy)(struct backend *, double now, int id, char *err, size_t errlen);
 	int (*pause)(struct backend *, int id, char *err, size_t errlen);

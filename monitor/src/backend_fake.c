@@ -286,10 +286,11 @@ static int fake_poll(struct backend *b, double now, char *msg, size_t len)
 	return 1;
 }
 
-static int fake_launch(struct backend *b, double now, const struct catalog_entry *e,
-		       unsigned memory_mib, const char *name, char *err, size_t errlen)
+static int fake_launch(struct backend *b, double now, const struct guestcfg *g,
+		       char *err, size_t errlen)
 {
 	struct fake *f = F(b);
+	const char *name = g->name;
 	struct fdom *d;
 
 	advance(f, now);
@@ -307,8 +308,8 @@ static int fake_launch(struct backend *b, double now, const struct catalog_entry
 	memset(d, 0, sizeof *d);
 	d->id = -1;
 	xstrlcpy(d->name, name, sizeof d->name);
-	xstrlcpy(d->distro, e->id, sizeof d->distro);
-	d->mem_mib = memory_mib ? memory_mib : e->memory_mib;
+	xstrlcpy(d->distro, g->distro, sizeof d->distro);
+	d->mem_mib = g->memory_mib;
 	d->vcpus = 1;
 	d->launched = now;
 	d->created_at = now + CREATE_SECS;

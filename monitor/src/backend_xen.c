@@ -545,16 +545,15 @@ static int xen_poll(struct backend *b, double now, char *msg, size_t len)
 	return 1;
 }
 
-static int xen_launch(struct backend *b, double now, const struct catalog_entry *e,
-		      unsigned memory_mib, const char *name, char *err, size_t errlen)
+static int xen_launch(struct backend *b, double now, const struct guestcfg *g,
+		      char *err, size_t errlen)
 {
 	struct xenb *x = X(b);
-	struct guestcfg g;
+	const char *name = g->name;
 	struct job j;
 	uint32_t dummy;
 
-	if (guestcfg_build(e, memory_mib, name, &g, err, errlen) ||
-	    guestcfg_check_files(&g, err, errlen))
+	if (guestcfg_check_files(g, err, errlen))
 		return -1;
 	if (libxl_name_to_domid(x->ctx, name, &dummy) == 0) {
 		snprintf(err, errlen, "a domain named %s already exists", name);
@@ -569,11 +568,11 @@ static int xen_launch(struct backend *b, double now, const struct catalog_entry 
 	memset(&j, 0, sizeof j);
 	j.kind = JOB_LAUNCH;
 	xstrlcpy(j.name, name, sizeof j.name);
-	xstrlcpy(j.distro, e->id, sizeof j.distro);
-	j.mem_mib = g.memory_mib;
+	xstrlcpy(j.distro, g->distro, sizeof j.distro);
+	j.mem_mib = g->memory_mib;
 	j.t = now;
 	j.cfg = xmalloc(sizeof *j.cfg);
-	*j.cfg = g;
+	*j.cfg = *g;
 	if (spawn(x, &j, work_launch, err, errlen)) {
 		free(j.cfg);
 		return -1;

@@ -67,12 +67,16 @@ void guestcfg_mac(const char *name, uint8_t mac[6])
 	mac[5] = (uint8_t)h;
 }
 
-int guestcfg_build(const struct catalog_entry *e, unsigned memory_mib,
-		   const char *name, struct guestcfg *g, char *err, size_t errlen)
+int guestcfg_build(const struct catalog_entry *e, unsigned memory_mib, const char *name,
+		   const char *bridge, struct guestcfg *g, char *err, size_t errlen)
 {
 	memset(g, 0, sizeof *g);
 	if (!guestcfg_name_ok(name)) {
 		snprintf(err, errlen, "invalid guest name \"%s\" (use letters, digits, - _ .)", name);
+		return -1;
+	}
+	if (!settings_bridge_ok(bridge)) {
+		snprintf(err, errlen, "invalid bridge name \"%s\"", bridge);
 		return -1;
 	}
 	if (memory_mib == 0)
@@ -93,9 +97,10 @@ int guestcfg_build(const struct catalog_entry *e, unsigned memory_mib,
 		 e->cmdline, e->cmdline[0] ? " " : "", name);
 	snprintf(g->disk, sizeof g->disk, "format=raw,vdev=xvda,access=ro,script=%s,target=%s",
 		 GUEST_BLOCK_SCRIPT, e->image);
+	xstrlcpy(g->bridge, bridge, sizeof g->bridge);
 	guestcfg_mac(name, g->mac);
 	snprintf(g->vif, sizeof g->vif, "bridge=%s,script=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x",
-		 GUEST_BRIDGE, GUEST_VIF_SCRIPT, g->mac[0], g->mac[1], g->mac[2], g->mac[3], g->mac[4], g->mac[5]);
+		 g->bridge, GUEST_VIF_SCRIPT, g->mac[0], g->mac[1], g->mac[2], g->mac[3], g->mac[4], g->mac[5]);
 	return 0;
 }
 

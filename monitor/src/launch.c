@@ -8,6 +8,7 @@
  * --dry-run prints the guest's configuration in xl.cfg syntax instead. */
 #include "catalog.h"
 #include "guestcfg.h"
+#include "settings.h"
 #include "xalloc.h"
 
 #ifdef HAVE_XEN
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
 	unsigned long mem = 0;
 	int dry = 0, c, rc = 1;
 	char err[512], name[GUEST_NAME_MAX], *end;
+	struct settings set;
 	struct catalog cat;
 	const struct catalog_entry *e;
 	struct guestcfg g;
@@ -116,6 +118,8 @@ int main(int argc, char **argv)
 	}
 	distro = argv[optind];
 
+	if (settings_load(settings_path(), &set, err, sizeof err))
+		fprintf(stderr, "xenlive-launch: warning: %s\n", err);
 	if (catalog_load(catalog_path(catalog_opt), &cat, err, sizeof err))
 		return fail("%s", err);
 	if (!(e = catalog_find(&cat, distro))) {
@@ -157,7 +161,7 @@ int main(int argc, char **argv)
 		xenops_names_free(xnames, n);
 #endif
 	}
-	if (guestcfg_build(e, (unsigned)mem, name, &g, err, sizeof err) ||
+	if (guestcfg_build(e, (unsigned)mem, name, set.bridge, &g, err, sizeof err) ||
 	    guestcfg_check_files(&g, err, sizeof err)) {
 		fail("%s", err);
 		goto out_ctx;

@@ -65,6 +65,7 @@ int app_launch(struct app *a, const struct catalog_entry *e)
 	const char *names[512];
 	char name[GUEST_NAME_MAX], why[LOG_TEXT], err[256];
 	double now = now_seconds();
+	struct guestcfg g;
 	size_t n;
 
 	if (model_why_not(&a->m, e, why, sizeof why)) {
@@ -73,7 +74,8 @@ int app_launch(struct app *a, const struct catalog_entry *e)
 	}
 	n = model_names(&a->m, names, sizeof names / sizeof names[0]);
 	guestcfg_alloc_name(e->id, names, n, name, sizeof name);
-	if (a->be->ops->launch(a->be, now, e, 0, name, err, sizeof err)) {
+	if (guestcfg_build(e, 0, name, a->set.bridge, &g, err, sizeof err) ||
+	    a->be->ops->launch(a->be, now, &g, err, sizeof err)) {
 		model_log(&a->m, now, "cannot launch %s: %s", name, err);
 		return -1;
 	}
@@ -179,7 +181,7 @@ int main(int argc, char **argv)
 	struct app a;
 	const char *catalog_opt = NULL, *cpath;
 	bool batch = false;
-	char err[320], *end;
+	char err[320], warn[320], *end;
 	int c, rc;
 
 	memset(&a, 0, sizeof a);
@@ -259,7 +261,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	settings_load(settings_path(), &a.set, warn, sizeof warn);
 	model_init(&a.m);
+	if (warn[0])
+		model_log(&a.m, now_seconds(), "%s", warn);
 	if (a.cat.n == 0 && a.cat_err[0])
 		model_log(&a.m, now_seconds(), "%s (launching is off)", a.cat_err);
 

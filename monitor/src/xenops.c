@@ -119,7 +119,7 @@ static int build_config(libxl_ctx *ctx, const struct guestcfg *g, libxl_domain_c
 	dc->num_nics = 1;
 	libxl_device_nic_init(&dc->nics[0]);
 	dc->nics[0].devid = 0;
-	dc->nics[0].bridge = xstrdup(GUEST_BRIDGE);
+	dc->nics[0].bridge = xstrdup(g->bridge);
 	dc->nics[0].script = xstrdup(GUEST_VIF_SCRIPT);
 	memcpy(dc->nics[0].mac, g->mac, sizeof dc->nics[0].mac);
 	return 0;

@@ -11,6 +11,8 @@ fails=0
 tmp=$(mktemp -d /tmp/livetop-cli.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C
+# dom0's settings: none unless a test writes some (not this host's file)
+export XENLIVE_CONFIG="$tmp/no-such-config"
 
 check() { # check WHAT COMMAND...: passes when the command succeeds
 	local what=$1
@@ -102,6 +104,17 @@ check "dry run disk is the shared read-only image" \
 	grep -q "^disk = \[ 'format=raw,vdev=xvda,access=ro,script=xenlive-block,target=$tmp/g/debian.sqfs' \]" "$tmp/l1.out"
 check "dry run vif is on xenbr0 with a Xen MAC" grep -q "^vif = \[ 'bridge=xenbr0,script=xenlive-vif,mac=00:16:3e:" "$tmp/l1.out"
 check "dry run cmdline carries xenlive.name" grep -q '^cmdline = "console=hvc0 quiet xenlive.name=debian-1"' "$tmp/l1.out"
+printf '# written by rootfs/build.sh\nXEN_VERSION=4.17\nBRIDGE=br1\nBRIDGE_NET=10.73.0\n' >"$tmp/config"
+run lb env XENLIVE_CONFIG="$tmp/config" "$XL" debian --catalog "$tmp/g/catalog" --dry-run
+check "with \$XENLIVE_CONFIG saying BRIDGE=br1 the vif is on br1" \
+	grep -q "^vif = \[ 'bridge=br1,script=xenlive-vif,mac=00:16:3e:" "$tmp/lb.out"
+check "and nothing is said on stderr" test ! -s "$tmp/lb.err"
+printf 'BRIDGE=no such bridge!\n' >"$tmp/bad-config"
+run lbb env XENLIVE_CONFIG="$tmp/bad-config" "$XL" debian --catalog "$tmp/g/catalog" --dry-run
+check "a BRIDGE that is no interface name leaves the vif on xenbr0" \
+	grep -q "^vif = \[ 'bridge=xenbr0," "$tmp/lbb.out"
+check "with a warning naming the file and line" \
+	grep -q "warning: $tmp/bad-config:1: BRIDGE is not an interface name" "$tmp/lbb.err"
 run l2 "$XL" debian --catalog "$tmp/g/catalog" --dry-run --memory 64 --name demo-x
 check "--memory and --name are honoured" grep -q '^memory = 64$' "$tmp/l2.out"
 check "--name is honoured" grep -q '^name = "demo-x"' "$tmp/l2.out"

@@ -19,6 +19,16 @@ static const struct catalog_entry cen = {
 	.min_memory_mib = 64, .kernel = "k",
 };
 
+static int launch(struct backend *b, double t, const struct catalog_entry *e, const char *name)
+{
+	struct guestcfg g;
+	char err[256];
+
+	if (guestcfg_build(e, 0, name, "xenbr0", &g, err, sizeof err))
+		return -1;
+	return b->ops->launch(b, t, &g, err, sizeof err);
+}
+
 static void update(struct backend *b, struct model *m, double t)
 {
 	struct snapshot s;
@@ -60,8 +70,8 @@ static void test_lifecycle(void)
 	CHECK_INT(m.cur.host.total_kib, 1024 * 1024, "fake host has 1024 MiB");
 	CHECK_INT(m.cur.host.free_kib, (1024 - 384 - 16) * 1024, "free = total - dom0 - Xen");
 
-	CHECK_INT(b->ops->launch(b, 0.5, &deb, 0, "debian-1", err, sizeof err), 0, "launch accepted");
-	CHECK_INT(b->ops->launch(b, 0.5, &deb, 0, "debian-1", err, sizeof err), -1,
+	CHECK_INT(launch(b, 0.5, &deb, "debian-1"), 0, "launch accepted");
+	CHECK_INT(launch(b, 0.5, &deb, "debian-1"), -1,
 		  "a second guest with the same name is refused");
 	CHECK_INT(b->ops->pending(b), 1, "one launch in flight");
 	update(b, &m, 0.6);
@@ -127,7 +137,7 @@ static void test_lifecycle(void)
 	CHECK(log_has(&m, "debian-1 is gone"), "its departure is logged");
 
 	/* Crash and destroy. */
-	b->ops->launch(b, 20, &cen, 0, "centos-1", err, sizeof err);
+	launch(b, 20, &cen, "centos-1");
 	update(b, &m, 22);
 	CHECK_INT(fake_crash(b, 2), 0, "crash hook");
 	update(b, &m, 23);
@@ -142,7 +152,7 @@ static void test_lifecycle(void)
 	CHECK_INT(m.cur.host.free_kib, (1024 - 384 - 16) * 1024, "its memory is free again");
 
 	/* Vanishing between snapshots. */
-	b->ops->launch(b, 30, &deb, 0, "debian-1", err, sizeof err);
+	launch(b, 30, &deb, "debian-1");
 	update(b, &m, 32);
 	CHECK_INT(fake_vanish(b, 3), 0, "vanish hook");
 	update(b, &m, 33);
@@ -171,7 +181,7 @@ static void test_memory_runs_out(void)
 		size_t n = model_names(&m, names, 64);
 
 		guestcfg_alloc_name("debian", names, n, name, sizeof name);
-		if (b->ops->launch(b, t, &deb, 0, name, err, sizeof err))
+		if (launch(b, t, &deb, name))
 			break;
 		launched++;
 		t += 0.1;
@@ -188,7 +198,7 @@ static void test_memory_runs_out(void)
 	CHECK_INT(model_why_not(&m, &cen, why, sizeof why), 1, "a CentOS does not fit either");
 
 	/* The backend refuses like libxl when asked anyway. */
-	b->ops->launch(b, t, &cen, 0, "centos-1", err, sizeof err);
+	launch(b, t, &cen, "centos-1");
 	t += 1.5;
 	update(b, &m, t);
 	CHECK(log_has(&m, "launch of centos-1 failed: not enough free memory"),
@@ -212,8 +222,8 @@ static void test_deterministic(void)
 	char err[64];
 	int same = 1;
 
-	a->ops->launch(a, 101, &deb, 0, "debian-1", err, sizeof err);
-	b->ops->launch(b, 101, &deb, 0, "debian-1", err, sizeof err);
+	launch(a, 101, &deb, "debian-1");
+	launch(b, 101, &deb, "debian-1");
 	/* Different polling patterns, same end time. */
 	for (double t = 101; t < 110; t += 0.3)
 		if (a->ops->snapshot(a, t, &sa, err, sizeof err) == 0)

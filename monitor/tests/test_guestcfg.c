@@ -62,7 +62,7 @@ static void test_build(void)
 	struct guestcfg g;
 	char err[256] = "", want[128];
 
-	CHECK_INT(guestcfg_build(&e, 0, "debian-3", &g, err, sizeof err), 0, "config builds");
+	CHECK_INT(guestcfg_build(&e, 0, "debian-3", "xenbr0", &g, err, sizeof err), 0, "config builds");
 	CHECK_INT(g.memory_mib, 48, "memory defaults to the catalogue's");
 	CHECK_STR(g.disk, "format=raw,vdev=xvda,access=ro,script=xenlive-block,target=/m/g/debian.sqfs",
 		  "disk is the shared read-only image");
@@ -75,23 +75,29 @@ static void test_build(void)
 	CHECK_STR(g.distro, "debian", "distro recorded");
 	CHECK_INT(g.vcpus, 1, "one vCPU");
 
-	CHECK_INT(guestcfg_build(&e, 64, "debian-3", &g, err, sizeof err), 0, "more memory is fine");
+	CHECK_INT(guestcfg_build(&e, 64, "debian-3", "xenbr0", &g, err, sizeof err), 0, "more memory is fine");
 	CHECK_INT(g.memory_mib, 64, "asked-for memory used");
-	CHECK_INT(guestcfg_build(&e, 32, "debian-3", &g, err, sizeof err), 0, "the minimum is fine");
-	CHECK_INT(guestcfg_build(&e, 31, "debian-3", &g, err, sizeof err), -1,
+	CHECK_INT(guestcfg_build(&e, 32, "debian-3", "xenbr0", &g, err, sizeof err), 0, "the minimum is fine");
+	CHECK_INT(guestcfg_build(&e, 31, "debian-3", "xenbr0", &g, err, sizeof err), -1,
 		  "memory below the distro's minimum is refused");
 	CHECK_STR(err, "debian needs at least 32 MiB of memory (asked for 31 MiB)",
 		  "and the error says the minimum");
-	CHECK_INT(guestcfg_build(&e, 0, "bad name", &g, err, sizeof err), -1, "a bad name is refused");
+	CHECK_INT(guestcfg_build(&e, 0, "bad name", "xenbr0", &g, err, sizeof err), -1, "a bad name is refused");
 	CHECK_CONTAINS(err, "invalid guest name", "with a clear error");
+	CHECK_INT(guestcfg_build(&e, 0, "debian-3", "br1", &g, err, sizeof err), 0,
+		  "another bridge builds");
+	CHECK_CONTAINS(g.vif, "bridge=br1,", "the vif joins the bridge asked for");
+	CHECK_STR(g.bridge, "br1", "and the config records it (libxl's nic)");
+	CHECK_INT(guestcfg_build(&e, 0, "debian-3", "br 1;x", &g, err, sizeof err), -1,
+		  "a bridge that is no interface name is refused");
 
 	struct catalog_entry bare = e;
 	bare.cmdline[0] = '\0';
-	guestcfg_build(&bare, 0, "debian-1", &g, err, sizeof err);
+	guestcfg_build(&bare, 0, "debian-1", "xenbr0", &g, err, sizeof err);
 	CHECK_STR(g.cmdline, "xenlive.name=debian-1", "no leading blank when cmdline is empty");
 
 	/* Files. */
-	guestcfg_build(&e, 0, "debian-1", &g, err, sizeof err);
+	guestcfg_build(&e, 0, "debian-1", "xenbr0", &g, err, sizeof err);
 	CHECK_INT(guestcfg_check_files(&g, err, sizeof err), -1, "a missing image is noticed");
 	CHECK_CONTAINS(err, "missing image /m/g/debian.sqfs", "and named");
 	char dir[] = "/tmp/livetop-cfg-XXXXXX", img[300], ker[300];
@@ -115,7 +121,7 @@ static void test_build(void)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	guestcfg_build(&e, 0, "debian-2", &g, err, sizeof err);
+	guestcfg_build(&e, 0, "debian-2", "xenbr0", &g, err, sizeof err);
 	guestcfg_write_xl(&g, f);
 	fclose(f);
 	CHECK_CONTAINS(buf, "name = \"debian-2\"\n", "xl.cfg has the name");
