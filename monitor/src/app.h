@@ -30,6 +30,8 @@ double now_seconds(void);
 void sleep_seconds(double secs);
 /* Take a snapshot into the model; logs and returns -1 on backend error. */
 int app_refresh(struct app *a);
+/* Clean up after guests that shut down (backend.h: reap). */
+void app_reap(struct app *a);
 /* Drain backend messages into the event log. */
 void app_poll(struct app *a);
 /* Launch one guest of distro e after checking it fits; everything that

@@ -23,6 +23,11 @@
  *  - backend_poll() is cheap; the UI calls it often (each ~100 ms). It
  *    returns 1 and fills msg when there is something to tell the user
  *    (a launch finished or failed, a guest got reaped), else 0.
+ *  - snapshot() only looks: it never changes a domain. reap() is the one
+ *    step that cleans up after guests, what xl's per-domain monitor does
+ *    for on_poweroff = destroy: a guest that has shut down (not crashed)
+ *    is destroyed and said so through poll(). livetop calls it after each
+ *    refresh; xenlive-launch never does.
  *  - backend_console() runs interactively on the real terminal; the caller
  *    leaves curses before and restores it after.
  *  - Workloads: the request is written to the guest's xenstore
@@ -114,6 +119,7 @@ struct backend_ops {
 	int (*launch)(struct backend *, double now, const struct guestcfg *,
 		      char *err, size_t errlen);
 	int (*pending)(struct backend *);
+	void (*reap)(struct backend *, double now);
 	int (*destroy)(struct backend *, double now, int id, char *err, size_t errlen);
 	int (*pause)(struct backend *, int id, char *err, size_t errlen);
 	int (*unpause)(struct backend *, int id, char *err, size_t errlen);
@@ -138,11 +144,5 @@ struct backend *backend_xen_open(char *err, size_t errlen);
 int backend_xen_available(void);
 
 static inline void backend_close(struct backend *b) { if (b) b->ops->close(b); }
-
-/* Test hooks of the fake backend (see backend_fake.c). */
-void fake_set_memory(struct backend *b, unsigned total_mib, unsigned dom0_mib);
-int fake_crash(struct backend *b, int id);
-int fake_vanish(struct backend *b, int id);
-void fake_set_boot_secs(struct backend *b, double secs);
 
 #endif

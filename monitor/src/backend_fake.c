@@ -12,9 +12,10 @@
  *  - figures: booting guests burn ~70% CPU and read their image, ready
  *    guests idle at 1-4% with a little network chatter; workloads change
  *    that (cpu -> 100% or the cap, disk -> 20 MB/s, ping -> 1 KB/s);
- *  - shutdown: 1.5 s "shutting down", then gone; destroy: 0.3 s dying.
- * Test hooks: fake_crash, fake_vanish, fake_set_memory, fake_set_boot_secs. */
-#include "backend.h"
+ *  - shutdown: 1.5 s "shutting down", then shut down (still there) until
+ *    reap() destroys it; destroy: 0.3 s dying, then gone.
+ * Test hooks: backend_fake.h. */
+#include "backend_fake.h"
 #include "sizing.h"
 #include "xalloc.h"
 
@@ -40,7 +41,7 @@ struct fdom {
 	unsigned mem_mib;
 	unsigned vcpus;
 	double launched, created_at, ready_at, end_at;
-	int created, paused, crashed, shutting, dying, agent;
+	int created, paused, crashed, shutting, down, dying, agent;
 	double last;                  /* counters integrated up to here */
 	double cpu_ns, rx, tx, rd, wr;
 	int weight, cap;
@@ -132,7 +133,7 @@ static double cpu_share(const struct fdom *d, double t)
 	double wave = 0.5 + 0.5 * sin(t * 0.7 + (double)(hash(d->name) % 7));
 	double share;
 
-	if (d->paused || d->crashed || d->dying)
+	if (d->paused || d->crashed || d->down || d->dying)
 		return 0;
 	if (d->id == 0)
 		share = 0.03 + 0.02 * wave;
@@ -158,7 +159,7 @@ static void advance_dom(struct fdom *d, double t)
 	while (d->last < t) {
 		double step = t - d->last < 0.1 ? t - d->last : 0.1;
 		double mid = d->last + step / 2;
-		int active = !d->paused && !d->crashed && !d->dying;
+		int active = !d->paused && !d->crashed && !d->down && !d->dying;
 
 		d->cpu_ns += cpu_share(d, mid) * step * 1e9;
 		if (active && d->id != 0) {
@@ -200,8 +201,12 @@ static void advance(struct fake *f, double now)
 			continue;
 		if (d->end_at > 0 && now >= d->end_at) {
 			advance_dom(d, d->end_at);
-			drop(f, i--);
-			continue;
+			if (d->dying) {
+				drop(f, i--);
+				continue;
+			}
+			d->down = 1;      /* shut down: stays until reaped */
+			d->end_at = 0;
 		}
 		advance_dom(d, now);
 		if (d->wl != WL_STOP && now >= d->wl_until)
@@ -328,6 +333,22 @@ static int fake_pending(struct backend *b)
 	for (size_t i = 0; i < f->n; i++)
 		n += !f->d[i].created;
 	return n;
+}
+
+static void fake_reap(struct backend *b, double now)
+{
+	struct fake *f = F(b);
+
+	advance(f, now);
+	for (size_t i = 0; i < f->n; i++) {
+		struct fdom *d = &f->d[i];
+
+		if (d->down && !d->dying) {
+			d->dying = 1;
+			d->end_at = now + DYING_SECS;
+			say(f, "%s shut down; cleaning up", d->name);
+		}
+	}
 }
 
 static struct fdom *guest(struct fake *f, int id, char *err, size_t errlen)
@@ -504,6 +525,7 @@ static const struct backend_ops fake_ops = {
 	.poll = fake_poll,
 	.launch = fake_launch,
 	.pending = fake_pending,
+	.reap = fake_reap,
 	.destroy = fake_destroy,
 	.pause = fake_pause,
 	.unpause = fake_unpause,

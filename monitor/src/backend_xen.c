@@ -18,8 +18,9 @@
  *  - Destroy runs the same way (hotplug scripts take a while); pause,
  *    unpause, shutdown and scheduler changes are quick libxl calls.
  *  - Nobody runs xl's per-domain monitor process here, so on_poweroff=
- *    destroy is done by us: a domain that shut down (not crashed) is
- *    destroyed and logged. A crashed one stays, shown as crashed.
+ *    destroy is done by us, in reap() (never in a snapshot): a domain
+ *    the last snapshot saw shut down (not crashed) is destroyed and
+ *    logged. A crashed one stays, shown as crashed.
  *  - Console: fork + exec `xl console NAME`, wait (Ctrl-] detaches). */
 #include "backend.h"
 #include "guestcfg.h"
@@ -70,6 +71,7 @@ struct known {
 	int id;
 	char name[DOM_NAME_MAX];
 	double ready_at;            /* when we first saw state=ready, 0 = not yet */
+	int down;                   /* shut down (not crashed) at the last snapshot */
 	int reaped;                 /* destroy after shutdown already started */
 	double started;             /* libxl's start time, 0 = not read yet */
 	double sched_at;            /* when weight/cap were read, 0 = re-read */
@@ -481,16 +483,8 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 		}
 		if (k && k->ready_at > 0 && k->launched > 0 && k->ready_at >= k->launched)
 			o->boot_secs = k->ready_at - k->launched;
-		/* on_poweroff = destroy: nobody else will. */
-		if (k && o->state == DS_SHUTDOWN && !k->reaped) {
-			char e2[200];
-
-			k->reaped = 1;
-			if (start_destroy(x, o->id, o->name, e2, sizeof e2))
-				say(x, "%s shut down but could not be cleaned up: %s", o->name, e2);
-			else
-				say(x, "%s shut down; cleaning up", o->name);
-		}
+		if (k)
+			k->down = o->state == DS_SHUTDOWN;
 	}
 	xenstat_free_node(node);
 	read_vbds(s);
@@ -578,6 +572,26 @@ static int xen_launch(struct backend *b, double now, const struct guestcfg *g,
 		return -1;
 	}
 	return 0;
+}
+
+/* on_poweroff = destroy: nobody else will. */
+static void xen_reap(struct backend *b, double now)
+{
+	struct xenb *x = X(b);
+	char err[200];
+
+	(void)now;
+	for (size_t i = 0; i < x->nknown; i++) {
+		struct known *k = &x->known[i];
+
+		if (!k->down || k->reaped)
+			continue;
+		k->reaped = 1;
+		if (start_destroy(x, k->id, k->name, err, sizeof err))
+			say(x, "%s shut down but could not be cleaned up: %s", k->name, err);
+		else
+			say(x, "%s shut down; cleaning up", k->name);
+	}
 }
 
 static int xen_pending(struct backend *b)
@@ -776,6 +790,7 @@ static const struct backend_ops xen_ops = {
 	.poll = xen_poll,
 	.launch = xen_launch,
 	.pending = xen_pending,
+	.reap = xen_reap,
 	.destroy = xen_destroy,
 	.pause = xen_pause,
 	.unpause = xen_unpause,

@@ -143,6 +143,7 @@ int batch_run(struct app *a)
 			fprintf(stderr, "livetop: %s\n", e ? e->text : "no data");
 			return 1;
 		}
+		app_reap(a);
 		if (a->csv) {
 			print_csv(a, i == 0);
 		} else {

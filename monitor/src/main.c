@@ -51,6 +51,11 @@ int app_refresh(struct app *a)
 	return 0;
 }
 
+void app_reap(struct app *a)
+{
+	a->be->ops->reap(a->be, now_seconds());
+}
+
 void app_poll(struct app *a)
 {
 	char msg[256];

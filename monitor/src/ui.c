@@ -1131,6 +1131,7 @@ int ui_run(struct app *a)
 			if (a->iterations > 0 && snaps >= a->iterations)
 				break;
 			app_refresh(a);
+			app_reap(a);
 			snaps++;
 			u.next_snap = now + a->delay;
 			sync_selection(&u);

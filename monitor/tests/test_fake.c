@@ -2,7 +2,7 @@
  * with the model (the same path as livetop --demo). */
 #include "harness.h"
 
-#include "backend.h"
+#include "backend_fake.h"
 #include "model.h"
 #include "sizing.h"
 #include "guestcfg.h"
@@ -127,13 +127,21 @@ static void test_lifecycle(void)
 	CHECK_INT(b->ops->destroy(b, 15, 42, err, sizeof err), -1, "destroying a missing domain fails");
 	CHECK_CONTAINS(err, "no domain with id 42", "with a clear error");
 
-	/* Shutdown: shutting down, then gone. */
+	/* Shutdown: shutting down, shut down until reaped, then gone. */
 	CHECK_INT(b->ops->shutdown(b, 16, 1, err, sizeof err), 0, "shutdown accepted");
 	update(b, &m, 16.5);
 	r = row(&m, "debian-1");
 	CHECK(r && r->state == DS_SHUTDOWN, "state shows shutting down");
 	update(b, &m, 18);
-	CHECK(row(&m, "debian-1") == NULL, "gone after shutting down");
+	update(b, &m, 19);
+	r = row(&m, "debian-1");
+	CHECK(r && r->state == DS_SHUTDOWN, "snapshots alone never destroy a guest that shut down");
+	b->ops->reap(b, 19);
+	update(b, &m, 19.1);
+	CHECK(log_has(&m, "debian-1 shut down; cleaning up"), "reap() destroys it and says so");
+	CHECK(row(&m, "debian-1") && row(&m, "debian-1")->state == DS_DYING, "it is dying then");
+	update(b, &m, 19.5);
+	CHECK(row(&m, "debian-1") == NULL, "gone after reaping");
 	CHECK(log_has(&m, "debian-1 is gone"), "its departure is logged");
 
 	/* Crash and destroy. */
