@@ -68,7 +68,7 @@ const char *workload_describe(const struct workload_req *r, char *out, size_t le
 #ifndef HAVE_XEN
 struct backend *backend_xen_open(char *err, size_t errlen)
 {
-	snprintf(err, errlen, "built without Xen support (BACKEND=fake); try --demo");
+	snprintf(err, errlen, "built without Xen support (BACKEND=fake)");
 	return NULL;
 }
 

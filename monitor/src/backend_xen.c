@@ -813,15 +813,14 @@ struct backend *backend_xen_open(char *err, size_t errlen)
 	x->base.ops = &xen_ops;
 	xenops_log_init(&x->log, 0);
 	if (access("/proc/xen/capabilities", R_OK) != 0 && access("/dev/xen/privcmd", R_OK) != 0) {
-		snprintf(err, errlen, "not running in a Xen dom0 (no /proc/xen or /dev/xen); "
-			 "try livetop --demo");
+		snprintf(err, errlen, "not running in a Xen dom0 (no /proc/xen or /dev/xen)");
 		free(x);
 		return NULL;
 	}
 	x->xst = xenstat_init();
 	if (!x->xst) {
 		snprintf(err, errlen, "libxenstat could not start (are you root in dom0, "
-			 "is xenstored running?); try livetop --demo");
+			 "is xenstored running?)");
 		free(x);
 		return NULL;
 	}

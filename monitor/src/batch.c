@@ -1,6 +1,7 @@
 /* batch.c — `livetop -b`: the screen's figures as plain text or CSV, one
  * block per update (xentop -b style). Also the test hook of the UI's data. */
-#include "app.h"
+#include "ascii.h"
+#include "view.h"
 #include "sizing.h"
 
 #include <math.h>
@@ -39,9 +40,9 @@ static void print_summary(struct app *a)
 	puts(line);
 }
 
-static void print_text(struct app *a)
+static void print_text(struct app *a, bool utf8)
 {
-	struct fmt_ctx ctx = { .utf8 = a->utf8, .csv = false };
+	struct fmt_ctx ctx = { .utf8 = utf8, .csv = false };
 	char cell[128], out[256];
 
 	print_summary(a);
@@ -59,7 +60,7 @@ static void print_text(struct app *a)
 			const struct column *col = &model_cols[c];
 
 			col->fmt(&a->m.rows[r], cell, sizeof cell, &ctx);
-			if (!a->utf8) {
+			if (!utf8) {
 				ascii_fallback(cell, out, sizeof out);
 				memcpy(cell, out, strlen(out) + 1);
 			}
@@ -120,22 +121,22 @@ static void print_csv(struct app *a, bool header)
 	}
 }
 
-int batch_run(struct app *a)
+int batch_run(struct app *a, const struct view_opts *o)
 {
 	unsigned long logged = 0;
-	long n = a->iterations > 0 ? a->iterations : -1;
+	long n = o->iterations > 0 ? o->iterations : -1;
 
 	/* So a demo run has something to show: one guest of each distro. */
-	if (a->demo) {
+	if (o->demo) {
 		if (app_refresh(a))
 			return 1;
 		for (size_t i = 0; i < a->cat.n; i++)
-			app_launch(a, &a->cat.e[i]);
+			app_launch(a, &a->cat.e[i], 0, NULL);
 		model_forget_samples(&a->m);   /* the first block has no rates */
 	}
 	for (long i = 0; n < 0 || i < n; i++) {
 		if (i)
-			sleep_seconds(a->delay);
+			app_sleep(a, o->delay);
 		app_poll(a);
 		if (app_refresh(a) && !a->m.have_cur) {
 			const struct log_entry *e = model_log_get(&a->m, 0);
@@ -144,12 +145,12 @@ int batch_run(struct app *a)
 			return 1;
 		}
 		app_reap(a);
-		if (a->csv) {
+		if (o->csv) {
 			print_csv(a, i == 0);
 		} else {
 			if (i)
 				putchar('\n');
-			print_text(a);
+			print_text(a, o->utf8);
 			/* New events since the last block, oldest first. */
 			unsigned long fresh = a->m.log_total - logged;
 			if (fresh > a->m.log_n)
@@ -158,7 +159,7 @@ int batch_run(struct app *a)
 				const struct log_entry *e = model_log_get(&a->m, k);
 				char text[LOG_TEXT];
 
-				if (a->utf8)
+				if (o->utf8)
 					printf("event: %s\n", e->text);
 				else {
 					ascii_fallback(e->text, text, sizeof text);

@@ -3,33 +3,28 @@
  *   xenlive-launch DISTRO [--memory MIB] [--name NAME] [--catalog PATH] [--dry-run]
  *
  * Prints the new domain's name on success. Every check (distro known,
- * files present, memory >= the distro's minimum, name free) happens before
- * anything is created; an error is one line on stderr and nothing changed.
- * --dry-run prints the guest's configuration in xl.cfg syntax instead. */
-#include "catalog.h"
+ * files present, memory >= the distro's minimum, name free, the guest
+ * fits the host's free memory) happens before anything is created; an
+ * error is one line on stderr, status 1, and nothing changed. --dry-run
+ * prints the guest's configuration in xl.cfg syntax instead (no host
+ * needed). The launch itself is livetop's: app_launch_wait (app.h). */
+#include "app.h"
 #include "guestcfg.h"
-#include "settings.h"
 #include "xalloc.h"
-
-#ifdef HAVE_XEN
-#include "xenops.h"
-#endif
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
-static double wall(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + tv.tv_usec / 1e6;
-}
+struct options {
+	const char *catalog, *name, *distro;
+	unsigned long memory;
+	bool dry;
+};
 
 static void usage(FILE *f)
 {
@@ -42,8 +37,9 @@ static void usage(FILE *f)
 		"  --dry-run       print the configuration (xl.cfg syntax), create nothing\n");
 }
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
+/* One line on stderr; status 2 (wrong usage) points to --help. */
+static int say(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int say(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -51,11 +47,12 @@ static int fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
+	fputs(status == 2 ? " (try xenlive-launch --help)\n" : "\n", stderr);
+	return status;
 }
 
-int main(int argc, char **argv)
+/* -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_MEM = 256, OPT_NAME, OPT_CATALOG, OPT_DRY };
 	static const struct option opts[] = {
@@ -66,133 +63,97 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *catalog_opt = NULL, *name_opt = NULL, *distro;
-	unsigned long mem = 0;
-	int dry = 0, c, rc = 1;
-	char err[512], name[GUEST_NAME_MAX], *end;
-	struct settings set;
-	struct catalog cat;
-	const struct catalog_entry *e;
-	struct guestcfg g;
-	double t0 = wall();
+	char *end;
+	int c;
 
-	xalloc_set_progname("xenlive-launch");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_MEM:
 			errno = 0;
-			mem = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || mem == 0 || mem > 1024 * 1024) {
-				fprintf(stderr, "xenlive-launch: --memory wants MiB, not '%s' "
-					"(try xenlive-launch --help)\n", optarg);
-				return 2;
-			}
+			o->memory = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || o->memory == 0 || o->memory > 1024 * 1024)
+				return say(2, "--memory wants MiB, not '%s'", optarg);
 			break;
 		case OPT_NAME:
-			name_opt = optarg;
+			o->name = optarg;
 			break;
 		case OPT_CATALOG:
-			catalog_opt = optarg;
+			o->catalog = optarg;
 			break;
 		case OPT_DRY:
-			dry = 1;
+			o->dry = true;
 			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		case ':':
-			fprintf(stderr, "xenlive-launch: option '%s' needs a value "
-				"(try xenlive-launch --help)\n", argv[optind - 1]);
-			return 2;
+			return say(2, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			fprintf(stderr, "xenlive-launch: unknown option '%s' "
-				"(try xenlive-launch --help)\n", argv[optind - 1]);
-			return 2;
+			return say(2, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "xenlive-launch: %s (try xenlive-launch --help)\n",
-			optind == argc ? "which distro?" : "one distro at a time");
-		return 2;
-	}
-	distro = argv[optind];
+	if (optind != argc - 1)
+		return say(2, "%s", optind == argc ? "which distro?" : "one distro at a time");
+	o->distro = argv[optind];
+	return -1;
+}
 
-	if (settings_load(settings_path(), &set, err, sizeof err))
-		fprintf(stderr, "xenlive-launch: warning: %s\n", err);
-	if (catalog_load(catalog_path(catalog_opt), &cat, err, sizeof err))
-		return fail("%s", err);
-	if (!(e = catalog_find(&cat, distro))) {
-		char known[256] = "";
-		size_t o = 0;
+static int unknown_distro(const struct catalog *cat, const char *distro)
+{
+	char known[256] = "";
+	size_t o = 0;
 
-		for (size_t i = 0; i < cat.n && o < sizeof known; i++)
-			o += (size_t)snprintf(known + o, sizeof known - o, "%s%s", i ? ", " : "",
-					      cat.e[i].id);
-		fail("unknown distro '%s' (the catalogue has: %s)", distro, known);
-		goto out;
-	}
+	for (size_t i = 0; i < cat->n && o < sizeof known; i++)
+		o += (size_t)snprintf(known + o, sizeof known - o, "%s%s", i ? ", " : "",
+				      cat->e[i].id);
+	return say(1, "unknown distro '%s' (the catalogue has: %s)", distro, known);
+}
 
-#ifdef HAVE_XEN
-	struct xenops_log log;
-	libxl_ctx *ctx = NULL;
+/* Check the configuration (files first: a missing image is said before
+ * the host is asked), then print it (--dry-run, no host needed) or
+ * launch it and wait. */
+static int run(struct app *a, const struct catalog_entry *e, const struct options *o)
+{
+	struct guestcfg g;
+	char err[512], name[GUEST_NAME_MAX];
 
-	xenops_log_init(&log, 0);
-#endif
-	if (name_opt) {
-		xstrlcpy(name, name_opt, sizeof name);
-	} else {
-		const char **names = NULL;
-		size_t n = 0;
-#ifdef HAVE_XEN
-		char **xnames = NULL;
-
-		if (!dry) {
-			if (!(ctx = xenops_ctx(&log, err, sizeof err))) {
-				fail("%s", err);
-				goto out;
-			}
-			n = xenops_names(ctx, &xnames);
-			names = (const char **)xnames;
-		}
-#endif
-		guestcfg_alloc_name(e->id, names, n, name, sizeof name);
-#ifdef HAVE_XEN
-		xenops_names_free(xnames, n);
-#endif
-	}
-	if (guestcfg_build(e, (unsigned)mem, name, set.bridge, &g, err, sizeof err) ||
-	    guestcfg_check_files(&g, err, sizeof err)) {
-		fail("%s", err);
-		goto out_ctx;
-	}
-	if (dry) {
+	if (app_guestcfg(a, e, (unsigned)o->memory, o->name, &g, err, sizeof err) ||
+	    guestcfg_check_files(&g, err, sizeof err))
+		return say(1, "%s", err);
+	if (o->dry) {
 		guestcfg_write_xl(&g, stdout);
-		rc = 0;
-		goto out_ctx;
+		return 0;
 	}
-#ifdef HAVE_XEN
-	uint32_t domid;
+	if (!(a->be = backend_xen_open(err, sizeof err)))
+		return say(1, "%s", err);
+	if (app_launch_wait(a, e, (unsigned)o->memory, o->name, name, sizeof name,
+			    err, sizeof err))
+		return say(1, "%s", err);
+	printf("%s\n", name);
+	return 0;
+}
 
-	if (!ctx && !(ctx = xenops_ctx(&log, err, sizeof err))) {
-		fail("%s", err);
-		goto out_ctx;
-	}
-	if (xenops_create(ctx, &log, &g, t0, &domid, err, sizeof err)) {
-		fail("%s", err);
-		goto out_ctx;
-	}
-	printf("%s\n", g.name);
-	rc = 0;
-#else
-	(void)t0;
-	fail("built without Xen support (BACKEND=fake); only --dry-run works");
-#endif
-out_ctx:
-#ifdef HAVE_XEN
-	libxl_ctx_free(ctx);
-#endif
-out:
-	catalog_free(&cat);
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	const struct catalog_entry *e;
+	struct app a;
+	char err[512];
+	int rc;
+
+	xalloc_set_progname("xenlive-launch");
+	if ((rc = parse_options(argc, argv, &o)) >= 0)
+		return rc;
+	app_init(&a, NULL, &app_wall_clock);
+	if (settings_load(settings_path(), &a.set, err, sizeof err))
+		fprintf(stderr, "xenlive-launch: warning: %s\n", err);
+	if (catalog_load(catalog_path(o.catalog), &a.cat, err, sizeof err))
+		rc = say(1, "%s", err);
+	else if (!(e = catalog_find(&a.cat, o.distro)))
+		rc = unknown_distro(&a.cat, o.distro);
+	else
+		rc = run(&a, e, &o);
+	app_free(&a);
 	return rc;
 }

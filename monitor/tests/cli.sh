@@ -39,7 +39,15 @@ run help "$LT" --help
 check "livetop --help exits 0" test "$(rc help)" = 0
 check "livetop --help shows usage and the batch options" grep -q -- '-b, --batch' "$tmp/help.out"
 
-for bad in --bogus -x "-n 0" "-n abc" "-d -1" extra; do
+run keys "$LT" --keys=roff
+check "livetop --keys=roff prints the KEYS paragraphs" grep -q '^\.TP$' "$tmp/keys.out"
+check "the built manual page $O/livetop.1 has no marker left" bash -c "! grep -q '@KEYS@' '$O/livetop.1'"
+missing=$(grep '^\.B ' "$tmp/keys.out" | while IFS= read -r l; do grep -qFx -- "$l" "$O/livetop.1" || echo "$l"; done)
+check "the built manual page lists every key of livetop's table${missing:+ (missing: $missing)}" test -z "$missing"
+run keyst "$LT" --keys
+check "livetop --keys lists the keys as the help screen does" grep -q '^  Ctrl-L  *repaint' "$tmp/keyst.out"
+
+for bad in --bogus -x "-n 0" "-n abc" "-d -1" extra --keys=bogus; do
 	# shellcheck disable=SC2086
 	run bad "$LT" --demo $bad
 	check "livetop $bad exits 2" test "$(rc bad)" = 2

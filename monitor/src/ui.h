@@ -1,0 +1,80 @@
+/* ui.h — the pieces of livetop's screen, shared by its files:
+ *   ui.c       the loop, terminal setup and teardown, the selection
+ *   ui_keys.c  the action table: keys, key bar, help screen, man page
+ *   ui_draw.c  drawing (top lines, table, event log, key bar, dialogs)
+ *   ui_vt.c    repairing a virtual console something else wrote on
+ * Every action goes through app.h; nothing here knows Xen. */
+#ifndef UI_H
+#define UI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "app.h"
+#include "view.h"
+
+#define MIN_COLS 56
+#define MIN_LINES 14
+
+enum mode { M_NORMAL, M_HELP, M_CONFIRM_DESTROY, M_CONFIRM_QUIT, M_WORK, M_PING, M_CAP,
+	    M__COUNT };
+
+enum pair { P_TITLE = 1, P_DOM0, P_GUESTS, P_XEN, P_FREE, P_BOOTING, P_READY, P_PAUSED,
+	    P_BAD, P_STOPPING, P_HEADER, P_KEYS, P_DIM };
+
+struct ui {
+	struct app *a;
+	const struct view_opts *o;
+	enum mode mode;
+	bool small;                /* below MIN_COLS x MIN_LINES: only q works */
+	char sel[DOM_NAME_MAX];    /* selected row, by name (survives re-sorting) */
+	int sel_i;
+	int top;                   /* first row shown */
+	int rows_y, rows_h;        /* where the table body is */
+	bool colors;
+	char input[8];             /* cap prompt */
+	char target[DOM_NAME_MAX]; /* domain a dialog is about */
+	int target_id;
+	bool quit;
+	struct {
+		int fd;            /* /dev/vcsaN of our console, -1 when not on one */
+		double next;       /* time of the next check */
+		double every;      /* seconds between checks */
+	} vt;
+};
+
+/* ui.c */
+const struct row *ui_selected(const struct ui *u);
+void ui_select(struct ui *u, int i);
+void ui_sync_selection(struct ui *u);
+/* Run the selected guest's console with curses suspended. */
+void ui_console(struct ui *u, const struct row *r);
+
+/* ui_keys.c: one key press in the current mode. */
+void ui_key(struct ui *u, int ch);
+/* The action table, read-only (for its tests): the i-th entry's keys
+ * (0-terminated), name as help and man page spell it, and its spelling on
+ * the widest key bar (NULL when it is not there). false past the end. */
+bool ui_action_keys(size_t i, const int **keys, const char **name, const char **bar_key);
+/* The workload menu's items, and the guests a ping can go to (up to 9). */
+struct work_item {
+	char key;
+	struct workload_req r;
+};
+extern const struct work_item ui_work_items[];
+extern const size_t ui_n_work_items;
+int ui_ping_targets(const struct ui *u, const struct row **out);
+/* The longest key bar that fits width cells (characters, not bytes). */
+const char *ui_keybar(int width);
+/* The help screen, line by line (the catalogue's entries under 1 .. 9). */
+void ui_help(const struct catalog *cat, void (*line)(void *ctx, const char *text), void *ctx);
+
+/* ui_draw.c */
+void ui_draw(struct ui *u);
+
+/* ui_vt.c */
+void ui_vt_open(struct ui *u);
+void ui_vt_repair(struct ui *u);
+void ui_vt_close(struct ui *u);
+
+#endif

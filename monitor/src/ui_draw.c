@@ -1,0 +1,412 @@
+/* ui_draw.c — drawing livetop's screen from the model: the top lines
+ * (title, memory bar, "fits N more" gauge), the table, the event log, the
+ * key bar or a dialog's question, the workload and ping menus, the help
+ * screen. Reads the ui and the app; changes only the table's scrolling. */
+#include "ui.h"
+#include "ascii.h"
+#include "sizing.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Put text at (y, x) within w cells: UTF-8 aware, ASCII fallback. */
+static void put(int y, int x, int w, const char *text, bool right, bool utf8)
+{
+	char buf[512];
+	const char *s = text;
+	int chars = 0, pad;
+
+	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return;
+	if (x + w > COLS)
+		w = COLS - x;
+	if (!utf8) {
+		ascii_fallback(text, buf, sizeof buf);
+		s = buf;
+	}
+	/* Truncate to w characters. */
+	size_t bytes = 0;
+	for (; s[bytes] && chars < w; chars++) {
+		bytes++;
+		while (((unsigned char)s[bytes] & 0xc0) == 0x80)
+			bytes++;
+	}
+	pad = w - chars;
+	move(y, x);
+	if (right)
+		for (int i = 0; i < pad; i++)
+			addch(' ');
+	addnstr(s, (int)bytes);
+	if (!right)
+		for (int i = 0; i < pad; i++)
+			addch(' ');
+}
+
+static void putf(int y, int x, int w, bool utf8, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void putf(int y, int x, int w, bool utf8, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	put(y, x, w, buf, false, utf8);
+}
+
+static void ui_attr(struct ui *u, int pair, int extra)
+{
+	attrset((u->colors && pair ? COLOR_PAIR(pair) : A_NORMAL) | extra);
+}
+
+static int state_pair(enum dom_state s)
+{
+	switch (s) {
+	case DS_BOOTING: return P_BOOTING;
+	case DS_READY: return P_READY;
+	case DS_PAUSED: return P_PAUSED;
+	case DS_CRASHED: return P_BAD;
+	case DS_SHUTDOWN: case DS_DYING: return P_STOPPING;
+	default: return 0;
+	}
+}
+
+
+static void draw_top(struct ui *u)
+{
+	struct app *a = u->a;
+	struct model *m = &a->m;
+	struct mem_split s;
+	char clock[16], line[512], sortmark[64];
+	time_t t = (time_t)app_now(a);
+	struct tm tm;
+	size_t o;
+
+	localtime_r(&t, &tm);
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	snprintf(sortmark, sizeof sortmark, "sort: %s %s", model_cols[m->sort_col].title,
+		 m->sort_desc ? "\u25bc" : "\u25b2");
+	ui_attr(u, P_TITLE, A_BOLD);
+	putf(0, 0, COLS, u->o->utf8, " livetop%s  Xen %s  %u CPUs  %llu MiB", u->o->demo ? " [demo]" : "",
+	     m->cur.host.xen_version, m->cur.host.cpus,
+	     (unsigned long long)(m->cur.host.total_kib / 1024));
+	put(0, COLS - 34, 24, sortmark, true, u->o->utf8);
+	put(0, COLS - 9, 9, clock, true, u->o->utf8);
+
+	/* Memory bar: dom0 | guests | xen+in flight | free. */
+	model_mem(m, &s);
+	char legend[160];
+	snprintf(legend, sizeof legend, " dom0 %llu  guests %llu  free %llu MiB",
+		 (unsigned long long)(s.dom0_kib / 1024), (unsigned long long)(s.guests_kib / 1024),
+		 (unsigned long long)(s.free_kib / 1024));
+	int barw = COLS - 6 - (int)strlen(legend);
+	ui_attr(u, 0, A_BOLD);
+	put(1, 0, 5, " Mem[", false, u->o->utf8);
+	if (barw > 4) {
+		uint64_t parts[4] = { s.dom0_kib, s.guests_kib, s.xen_kib + s.pending_kib,
+				      s.free_kib > s.pending_kib ? s.free_kib - s.pending_kib : 0 };
+		static const char fill[4] = { '#', '=', '~', '.' };
+		static const int pairs[4] = { P_DOM0, P_GUESTS, P_XEN, P_FREE };
+		int cells[4], x = 5;
+
+		split_cells(parts, 4, barw, cells);
+		for (int p = 0; p < 4; p++) {
+			ui_attr(u, pairs[p], p < 3 ? A_BOLD : 0);
+			for (int k = 0; k < cells[p] && x < 5 + barw; k++)
+				mvaddch(1, x++, (chtype)fill[p]);
+		}
+		ui_attr(u, 0, A_BOLD);
+		mvaddch(1, 5 + barw, ']');
+	}
+	ui_attr(u, 0, 0);
+	put(1, COLS - (int)strlen(legend), (int)strlen(legend), legend, true, u->o->utf8);
+
+	/* Gauge: fits N more of each distro. */
+	o = 0;
+	line[0] = '\0';
+	if (!a->cat.n) {
+		snprintf(line, sizeof line, " no guest catalogue: launching is off");
+	} else {
+		for (size_t i = 0; i < a->cat.n && o < sizeof line; i++) {
+			char shortname[CAT_NAME_MAX];
+
+			catalog_short_name(&a->cat.e[i], shortname, sizeof shortname);
+			o += (size_t)snprintf(line + o, sizeof line - o, "%s%u more %s",
+					      i ? ", " : " Fits ",
+					      model_fits(m, a->cat.e[i].memory_mib), shortname);
+		}
+		if (a->fill.on && o < sizeof line)
+			snprintf(line + o, sizeof line - o, "   [filling with %s: %u launched]",
+				 a->fill.e->id, a->fill.launched);
+	}
+	ui_attr(u, P_GUESTS, A_BOLD);
+	put(2, 0, COLS, line, false, u->o->utf8);
+	ui_attr(u, 0, 0);
+}
+
+static void draw_table(struct ui *u, int y, int h)
+{
+	struct app *a = u->a;
+	struct model *m = &a->m;
+	struct fmt_ctx ctx = { .utf8 = u->o->utf8 };
+	struct col_fit cols[COL__COUNT];
+	size_t nc = model_cols_fit(COLS - 1, cols);
+	int x = 1;
+	char cell[128];
+
+	/* Header. The sort column is bold; its arrow is cut where the title
+	 * fills the column (the top line always says "sort: TITLE ARROW"). */
+	ui_attr(u, P_HEADER, A_REVERSE);
+	move(y, 0);
+	for (int i = 0; i < COLS; i++)
+		addch(' ');
+	for (size_t i = 0; i < nc; i++) {
+		const struct column *c = &model_cols[cols[i].col];
+		bool sorted = cols[i].col == m->sort_col;
+		char title[32];
+
+		snprintf(title, sizeof title, "%s%s", c->title,
+			 !sorted ? "" : m->sort_desc ? "\u25bc" : "\u25b2");
+		ui_attr(u, P_HEADER, A_REVERSE | (sorted ? A_BOLD : 0));
+		put(y, x, cols[i].width, title, c->right, u->o->utf8);
+		x += cols[i].width + 1;
+	}
+	ui_attr(u, 0, 0);
+
+	/* Body, scrolled so the selection is visible. */
+	h--;
+	y++;
+	u->rows_y = y;
+	u->rows_h = h;
+	if (u->sel_i >= 0) {
+		if (u->sel_i < u->top)
+			u->top = u->sel_i;
+		if (u->sel_i >= u->top + h)
+			u->top = u->sel_i - h + 1;
+	}
+	if (u->top > (int)m->nrows - h)
+		u->top = (int)m->nrows - h;
+	if (u->top < 0)
+		u->top = 0;
+	for (int line = 0; line < h; line++) {
+		int i = u->top + line;
+		const struct row *r;
+		bool sel;
+
+		move(y + line, 0);
+		clrtoeol();
+		if (i >= (int)m->nrows)
+			continue;
+		r = &m->rows[i];
+		sel = i == u->sel_i;
+		ui_attr(u, 0, sel ? A_REVERSE : 0);
+		if (sel)
+			for (int k = 0; k < COLS; k++)
+				mvaddch(y + line, k, ' ');
+		mvaddch(y + line, 0, sel ? '>' : ' ');
+		x = 1;
+		for (size_t k = 0; k < nc; k++) {
+			const struct column *c = &model_cols[cols[k].col];
+			bool state = cols[k].col == COL_STATE;
+
+			c->fmt(r, cell, sizeof cell, &ctx);
+			ui_attr(u, state ? state_pair(r->state) : 0, (sel ? A_REVERSE : 0) |
+				(state && r->state == DS_CRASHED ? A_BOLD : 0));
+			put(y + line, x, cols[k].width, cell, c->right, u->o->utf8);
+			x += cols[k].width + 1;
+		}
+		ui_attr(u, 0, 0);
+	}
+}
+
+static void draw_log(struct ui *u, int y, int h)
+{
+	struct app *a = u->a;
+
+	ui_attr(u, P_DIM, A_BOLD);
+	move(y, 0);
+	for (int i = 0; i < COLS; i++)
+		addch(u->o->utf8 ? ' ' : ' ');
+	put(y, 0, COLS, " Events", false, u->o->utf8);
+	ui_attr(u, 0, 0);
+	/* Newest entry at the bottom.  An entry wider than the screen wraps
+	 * onto further lines, indented under its text, so an 80-column serial
+	 * console still shows all of "X needs N MiB, M MiB free ...". */
+	int row = y + h - 1;
+	for (size_t i = 0; row > y; i++) {
+		const struct log_entry *e = model_log_get(&a->m, i);
+		char clock[16], full[LOG_TEXT + 32];
+		const char *seg[16];
+		int len[16], n = 0, indent = 11;
+		time_t t;
+		struct tm tm;
+
+		if (!e)
+			break;
+		t = (time_t)e->t;
+		localtime_r(&t, &tm);
+		strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+		snprintf(full, sizeof full, " %s  %s", clock, e->text);
+		for (const char *p = full; *p && n < 16; n++) {
+			int width = n ? COLS - indent : COLS, chars = 0;
+			const char *q = p;
+
+			if (width < 10)
+				width = COLS;
+			while (*q && chars < width) {   /* whole UTF-8 characters */
+				q++;
+				while ((*q & 0xC0) == 0x80)
+					q++;
+				chars++;
+			}
+			seg[n] = p;
+			len[n] = (int)(q - p);
+			p = q;
+		}
+		for (int k = n - 1; k >= 0 && row > y; k--, row--) {
+			move(row, 0);
+			clrtoeol();
+			putf(row, 0, COLS, u->o->utf8, "%*s%.*s", k && COLS - indent >= 10 ? indent : 0, "",
+			     len[k], seg[k]);
+		}
+	}
+	for (; row > y; row--) {
+		move(row, 0);
+		clrtoeol();
+	}
+}
+
+static void draw_bottom(struct ui *u)
+{
+	char buf[256];
+
+	ui_attr(u, P_KEYS, A_REVERSE);
+	switch (u->mode) {
+	case M_CONFIRM_DESTROY:
+		snprintf(buf, sizeof buf, " Destroy %s now? Its memory is freed at once. (y/n)", u->target);
+		break;
+	case M_CONFIRM_QUIT:
+		snprintf(buf, sizeof buf, " Quit livetop? Guests keep running. (y/n)");
+		break;
+	case M_CAP:
+		snprintf(buf, sizeof buf, " CPU cap for %s in %% of one CPU (0 = none): %s_   Enter sets, Esc cancels",
+			 u->target, u->input);
+		break;
+	default:
+		snprintf(buf, sizeof buf, "%s", ui_keybar(COLS));
+		break;
+	}
+	put(LINES - 1, 0, COLS, buf, false, u->o->utf8);
+	ui_attr(u, 0, 0);
+}
+
+static void box_at(int y, int x, int h, int w)
+{
+	for (int i = 0; i < h; i++) {
+		move(y + i, x);
+		for (int k = 0; k < w; k++)
+			addch(' ');
+	}
+	mvhline(y, x + 1, ACS_HLINE, w - 2);
+	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
+	mvvline(y + 1, x, ACS_VLINE, h - 2);
+	mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
+	mvaddch(y, x, ACS_ULCORNER);
+	mvaddch(y, x + w - 1, ACS_URCORNER);
+	mvaddch(y + h - 1, x, ACS_LLCORNER);
+	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+}
+
+static void draw_popup(struct ui *u)
+{
+	int w = 44, h, y, x;
+	char what[64];
+
+	if (u->mode == M_WORK) {
+		h = (int)ui_n_work_items + 4;
+		y = (LINES - h) / 2;
+		x = (COLS - w) / 2;
+		ui_attr(u, 0, 0);
+		box_at(y, x, h, w);
+		putf(y, x + 2, w - 4, u->o->utf8, " Workload in %s ", u->target);
+		for (size_t i = 0; i < ui_n_work_items; i++)
+			putf(y + 1 + (int)i, x + 2, w - 4, u->o->utf8, "%c  %s%s", ui_work_items[i].key,
+			     workload_describe(&ui_work_items[i].r, what, sizeof what),
+			     ui_work_items[i].r.kind == WL_PING ? " another guest\u2026" : "");
+		put(y + h - 2, x + 2, w - 4, "Esc  cancel", false, u->o->utf8);
+	} else if (u->mode == M_PING) {
+		const struct row *t[9];
+		int n = ui_ping_targets(u, t);
+
+		h = n + 4;
+		y = (LINES - h) / 2;
+		x = (COLS - w) / 2;
+		box_at(y, x, h, w);
+		putf(y, x + 2, w - 4, u->o->utf8, " %s pings which guest? ", u->target);
+		for (int i = 0; i < n; i++)
+			putf(y + 1 + i, x + 2, w - 4, u->o->utf8, "%d  %s (domain %d)", i + 1, t[i]->name,
+			     t[i]->id);
+		put(y + h - 2, x + 2, w - 4, "Esc  cancel", false, u->o->utf8);
+	}
+}
+
+struct help_at {
+	int y;
+	bool utf8;
+};
+
+static void help_line(void *ctx, const char *text)
+{
+	struct help_at *h = ctx;
+
+	if (h->y < LINES)
+		put(h->y++, 1, COLS - 1, text, false, h->utf8);
+}
+
+static void draw_help(struct ui *u)
+{
+	struct help_at h = { .y = 2, .utf8 = u->o->utf8 };
+
+	erase();
+	ui_attr(u, P_TITLE, A_BOLD);
+	put(0, 0, COLS, " livetop help", false, u->o->utf8);
+	ui_attr(u, 0, 0);
+	ui_help(&u->a->cat, help_line, &h);
+}
+
+void ui_draw(struct ui *u)
+{
+	int logh;
+
+	erase();
+	if (COLS < MIN_COLS || LINES < MIN_LINES) {
+		char msg[96];
+
+		snprintf(msg, sizeof msg, "terminal too small (%dx%d)", COLS, LINES);
+		ui_attr(u, P_BAD, A_BOLD);
+		mvaddnstr(LINES / 2 - 1 > 0 ? LINES / 2 - 1 : 0, 0, msg, COLS);
+		ui_attr(u, 0, 0);
+		snprintf(msg, sizeof msg, "livetop needs %dx%d; q quits", MIN_COLS, MIN_LINES);
+		if (LINES > 1)
+			mvaddnstr(LINES / 2 > 0 ? LINES / 2 : 1, 0, msg, COLS);
+		refresh();
+		return;
+	}
+	if (u->mode == M_HELP) {
+		draw_help(u);
+		refresh();
+		return;
+	}
+	logh = LINES >= 30 ? 7 : LINES >= 20 ? 5 : 3;
+	draw_top(u);
+	draw_table(u, 3, LINES - 3 - logh - 1);
+	draw_log(u, LINES - 1 - logh, logh);
+	draw_bottom(u);
+	draw_popup(u);
+	refresh();
+}
+

@@ -1,0 +1,212 @@
+/* Unit tests: livetop's actions (app.c) against the fake backend, with a
+ * fake clock that moves only when told to (or when an action sleeps). */
+#include "harness.h"
+
+#include "app.h"
+#include "backend_fake.h"
+
+static double fake_now;
+
+static double clock_now(void *ctx)
+{
+	(void)ctx;
+	return fake_now;
+}
+
+static void clock_sleep(void *ctx, double secs)
+{
+	(void)ctx;
+	fake_now += secs;
+}
+
+static const struct app_clock test_clock = { .now = clock_now, .sleep = clock_sleep };
+
+static const char catalogue[] =
+	"debian|Debian GNU/Linux 12 (bookworm)|d.sqfs|48|32|k||quiet\n"
+	"centos|CentOS Stream 9|c.sqfs|70|64|k||\n";
+
+static void open_app(struct app *a)
+{
+	char err[256];
+
+	fake_now = 100;
+	app_init(a, backend_fake_open(fake_now), &test_clock);
+	catalog_parse(catalogue, "/m/catalog", &a->cat, err, sizeof err);
+	fake_set_boot_secs(a->be, 2);
+	app_refresh(a);
+}
+
+/* Let time pass, then poll and refresh as the screen's loop does. */
+static void tick(struct app *a, double secs)
+{
+	fake_now += secs;
+	app_poll(a);
+	app_refresh(a);
+	app_reap(a);
+}
+
+static const char *newest(const struct app *a)
+{
+	const struct log_entry *e = model_log_get(&a->m, 0);
+
+	return e ? e->text : "";
+}
+
+static bool log_has(const struct app *a, const char *text)
+{
+	for (size_t i = 0; model_log_get(&a->m, i); i++)
+		if (strstr(model_log_get(&a->m, i)->text, text))
+			return true;
+	return false;
+}
+
+static const struct row *row(const struct app *a, const char *name)
+{
+	int i = model_find(&a->m, name);
+
+	return i < 0 ? NULL : &a->m.rows[i];
+}
+
+static void test_launch(void)
+{
+	struct app a;
+
+	open_app(&a);
+	CHECK_INT(app_launch_nth(&a, 0), 0, "key 1 launches the first catalogue entry");
+	CHECK_CONTAINS(newest(&a), "launching debian-1 (48 MiB)", "and says so");
+	CHECK(row(&a, "debian-1") != NULL, "the model shows it at once");
+	CHECK(a.refresh_due, "and asks for a fresh snapshot");
+	CHECK_INT(app_launch_nth(&a, 0), 0, "key 1 again");
+	CHECK(row(&a, "debian-2") != NULL, "picks the next free name");
+	CHECK_INT(app_launch_nth(&a, 2), -1, "key 3 with two entries");
+	CHECK_STR(newest(&a), "no distro 3 in the catalogue (it lists 2)", "explains");
+	CHECK_INT(app_launch(&a, &a.cat.e[1], 0, "my-centos"), 0, "a chosen name");
+	CHECK(row(&a, "my-centos") != NULL, "is used");
+	CHECK_INT(app_launch(&a, &a.cat.e[1], 16, NULL), -1, "memory below the minimum");
+	CHECK_CONTAINS(newest(&a), "centos needs at least 64 MiB", "is refused with the reason");
+
+	fake_set_memory(a.be, 400, 300);
+	tick(&a, 5);
+	CHECK_INT(app_launch(&a, &a.cat.e[1], 0, NULL), -1, "a guest that does not fit");
+	CHECK_CONTAINS(newest(&a), "CentOS needs 76 MiB", "is refused: it does not fit");
+	app_free(&a);
+}
+
+static void test_launch_wait(void)
+{
+	struct app a;
+	char name[64], err[256];
+
+	open_app(&a);
+	CHECK_INT(app_launch_wait(&a, &a.cat.e[0], 0, NULL, name, sizeof name, err, sizeof err), 0,
+		  "xenlive-launch's launch waits until the guest is created");
+	CHECK_STR(name, "debian-1", "and names it");
+	CHECK(row(&a, "debian-1") && row(&a, "debian-1")->id > 0, "it has a domain id");
+	CHECK(fake_now > 100.9, "the clock was waited on (%.2f s)", fake_now - 100);
+	CHECK_INT(app_launch_wait(&a, &a.cat.e[0], 0, NULL, name, sizeof name, err, sizeof err), 0,
+		  "a second one");
+	CHECK_STR(name, "debian-2", "gets the next name");
+	CHECK_INT(app_launch_wait(&a, &a.cat.e[0], 0, "debian-1", name, sizeof name, err,
+				  sizeof err), -1, "a name in use");
+	CHECK_CONTAINS(err, "debian-1 already exists", "is refused");
+
+	fake_set_memory(a.be, 520, 384);
+	CHECK_INT(app_launch_wait(&a, &a.cat.e[1], 0, NULL, name, sizeof name, err, sizeof err), -1,
+		  "a guest that does not fit is refused");
+	CHECK_CONTAINS(err, "CentOS needs 76 MiB", "with one clear line");
+	CHECK(row(&a, "centos-1") == NULL, "and nothing is launched");
+	app_free(&a);
+}
+
+static void test_guest_actions(void)
+{
+	struct app a;
+	const struct row *r;
+
+	open_app(&a);
+	app_launch_nth(&a, 0);
+	CHECK(app_guest(&a, row(&a, "debian-1"), "pause") == NULL, "a guest being created is refused");
+	CHECK_STR(newest(&a), "pause: debian-1 is still being created", "with the reason");
+	CHECK(app_guest(&a, row(&a, "Domain-0"), "pause") == NULL, "dom0 is refused");
+	CHECK_STR(newest(&a), "pause: Domain-0 is dom0, livetop leaves it alone", "with the reason");
+	CHECK(app_guest(&a, NULL, "shutdown") == NULL, "no selection is refused");
+	CHECK_STR(newest(&a), "shutdown: no guest selected (use the arrow keys)", "with advice");
+	tick(&a, 4);
+	r = row(&a, "debian-1");
+	CHECK(r && r->state == DS_READY, "debian-1 is ready");
+
+	CHECK_INT(app_pause_toggle(&a, r), 0, "pause");
+	CHECK_STR(newest(&a), "debian-1 paused (its memory stays allocated)", "is logged");
+	tick(&a, 0.5);
+	r = row(&a, "debian-1");
+	CHECK(r->state == DS_PAUSED, "and shows");
+	CHECK_INT(app_pause_toggle(&a, r), 0, "pause again unpauses");
+	CHECK_STR(newest(&a), "debian-1 unpaused", "is logged");
+	tick(&a, 0.5);
+	r = row(&a, "debian-1");
+	CHECK_INT(app_weight_step(&a, r, 1), 0, "+ doubles the weight");
+	CHECK_STR(newest(&a), "debian-1: weight 512, cap none (0)", "to 512");
+	tick(&a, 0.5);
+	r = row(&a, "debian-1");
+	CHECK_INT(app_weight_step(&a, r, -1), 0, "- halves it");
+	CHECK_STR(newest(&a), "debian-1: weight 256, cap none (0)", "back to 256");
+	tick(&a, 0.5);
+	r = row(&a, "debian-1");
+	CHECK_INT(app_set_cap(&a, "debian-1", r->id, 50), 0, "a cap");
+	CHECK_STR(newest(&a), "debian-1: weight 256, cap 50%", "is logged");
+	CHECK_INT(app_set_cap(&a, "debian-1", r->id + 7, 50), -1, "a cap for a domain that went away");
+	CHECK_STR(newest(&a), "debian-1 is gone", "is refused");
+	struct workload_req cpu = { .kind = WL_CPU, .arg = 30 };
+	CHECK_INT(app_workload(&a, r->id, r->name, &cpu), 0, "a workload");
+	CHECK_STR(newest(&a), "debian-1: cpu burn 30 s requested", "is logged");
+
+	CHECK_INT(app_shutdown(&a, r), 0, "shutdown");
+	CHECK_STR(newest(&a), "debian-1: shutdown requested", "is logged");
+	tick(&a, 1);
+	r = row(&a, "debian-1");
+	CHECK(r && r->state == DS_SHUTDOWN, "it is shutting down");
+	tick(&a, 1);
+	tick(&a, 0.1);
+	CHECK(log_has(&a, "debian-1 shut down; cleaning up"), "reaped after it shut down");
+	tick(&a, 1);
+	CHECK(row(&a, "debian-1") == NULL, "and then gone");
+
+	app_launch_nth(&a, 1);
+	tick(&a, 2);
+	r = row(&a, "centos-1");
+	CHECK_INT(app_destroy(&a, r->id, r->name), 0, "destroy");
+	CHECK_STR(newest(&a), "centos-1 destroyed", "is logged");
+	CHECK_INT(app_destroy(&a, 77, "ghost"), -1, "destroying a missing domain");
+	CHECK_STR(newest(&a), "ghost: no domain with id 77", "says why");
+	app_free(&a);
+}
+
+static void test_fill(void)
+{
+	struct app a;
+	int steps = 0;
+
+	open_app(&a);
+	app_fill_toggle(&a, NULL);
+	CHECK_CONTAINS(newest(&a), "fill: launching debian guests", "f starts filling");
+	while (a.fill.on && steps++ < 400) {
+		app_fill_step(&a);
+		tick(&a, 0.1);
+	}
+	CHECK(!a.fill.on, "filling stops by itself");
+	CHECK_CONTAINS(newest(&a), "fill: done, 12 launched. Next one does not fit", "after 12 guests");
+	CHECK_INT(model_fits(&a.m, 48), 0, "and nothing more fits");
+	app_fill_toggle(&a, row(&a, "debian-3"));
+	app_fill_toggle(&a, NULL);
+	CHECK_CONTAINS(newest(&a), "fill: stopped by you after 0 launched", "f again stops it");
+	app_free(&a);
+}
+
+int main(void)
+{
+	test_launch();
+	test_launch_wait();
+	test_guest_actions();
+	test_fill();
+	return harness_done();
+}
