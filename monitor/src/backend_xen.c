@@ -389,6 +389,113 @@ static enum dom_state state_of(struct xenb *x, xenstat_domain *d, int id,
 	return !strcmp(st, "ready") ? DS_READY : DS_BOOTING;
 }
 
+/* Weight and cap: libxl is asked at most every SCHED_REFRESH_S per domain. */
+static void read_sched(struct xenb *x, double now, struct dom_sample *o, struct known *k)
+{
+	libxl_domain_sched_params sp;
+
+	o->weight = o->cap = -1;
+	if (k && k->sched_at > 0 && now - k->sched_at < SCHED_REFRESH_S) {
+		o->weight = k->weight;
+		o->cap = k->cap;
+		return;
+	}
+	libxl_domain_sched_params_init(&sp);
+	if (libxl_domain_sched_params_get(x->ctx, (uint32_t)o->id, &sp) == 0) {
+		o->weight = sp.weight;
+		o->cap = sp.cap < 0 ? 0 : sp.cap;
+		if (k) {
+			k->weight = o->weight;
+			k->cap = o->cap;
+			k->sched_at = now;
+		}
+	}
+	libxl_domain_sched_params_dispose(&sp);
+}
+
+/* What the launcher and the agent wrote in xenstore: distro, workload,
+ * launch time, and from those the launch -> ready time. */
+static void read_agent(struct xenb *x, double now, struct dom_sample *o, struct known *k)
+{
+	char buf[64];
+
+	if (!k->distro[0])
+		xl_read(x, o->id, "distro", k->distro, sizeof k->distro);
+	xstrlcpy(o->distro, k->distro, sizeof o->distro);
+	if (!o->distro[0]) {   /* not launched by us: guess from "distro-N" */
+		const char *dash = strrchr(o->name, '-');
+
+		if (dash && dash > o->name)
+			snprintf(o->distro, sizeof o->distro, "%.*s", (int)(dash - o->name), o->name);
+	}
+	xl_read(x, o->id, "workload", o->workload, sizeof o->workload);
+	if (o->state == DS_READY && k->ready_at == 0)
+		k->ready_at = now;
+	if (k->launched == 0) {
+		xl_read(x, o->id, "launched", buf, sizeof buf);
+		k->launched = buf[0] ? strtod(buf, NULL) : 0;
+	}
+	if (k->ready_at > 0 && k->launched > 0 && k->ready_at >= k->launched)
+		o->boot_secs = k->ready_at - k->launched;
+	k->down = o->state == DS_SHUTDOWN;
+}
+
+/* One domain of libxenstat's node into o. */
+static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct dom_sample *o)
+{
+	const char *name = xenstat_domain_name(d);
+	struct known *k;
+
+	o->id = (int)xenstat_domain_id(d);
+	snprintf(o->name, sizeof o->name, "%s", name ? name : "?");
+	k = o->id ? known_get(x, o->id, o->name) : NULL;
+	o->state = state_of(x, d, o->id, k);
+	o->cpu_ns = xenstat_domain_cpu_ns(d);
+	o->vcpus = xenstat_domain_num_vcpus(d);
+	o->mem_kib = xenstat_domain_cur_mem(d) / 1024;
+	o->maxmem_kib = xenstat_domain_max_mem(d) / 1024;
+	for (unsigned i = 0; i < xenstat_domain_num_networks(d); i++) {
+		xenstat_network *net = xenstat_domain_network(d, i);
+
+		/* dom0's vif sees the guest's traffic mirrored. */
+		o->net_rx_bytes += xenstat_network_tbytes(net);
+		o->net_tx_bytes += xenstat_network_rbytes(net);
+	}
+	if (k && k->started == 0)
+		k->started = (double)libxl_vm_get_start_time(x->ctx, (uint32_t)o->id);
+	o->started = k ? k->started : 0;
+	o->boot_secs = -1;
+	read_sched(x, now, o, k);
+	if (o->id != 0 && k)
+		read_agent(x, now, o, k);
+}
+
+/* Launches still being built: one booting entry each, id -1. */
+static void add_launches(struct xenb *x, struct snapshot *s)
+{
+	for (size_t i = 0; i < x->njobs; i++) {
+		const struct job *j = &x->jobs[i];
+		struct dom_sample *o;
+		int exists = 0;
+
+		if (j->kind != JOB_LAUNCH)
+			continue;
+		for (size_t k = 0; k < s->n && !exists; k++)
+			exists = !strcmp(s->dom[k].name, j->name);
+		if (exists)
+			continue;
+		o = &s->dom[s->n++];
+		o->id = -1;
+		xstrlcpy(o->name, j->name, sizeof o->name);
+		xstrlcpy(o->distro, j->distro, sizeof o->distro);
+		o->state = DS_BOOTING;
+		o->vcpus = 1;
+		o->maxmem_kib = (uint64_t)j->mem_mib * 1024;
+		o->boot_secs = -1;
+		o->weight = o->cap = -1;
+	}
+}
+
 static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 			char *err, size_t errlen)
 {
@@ -415,102 +522,14 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 	s->dom = xcalloc((size_t)n + x->njobs + 1, sizeof *s->dom);
 	for (unsigned i = 0; i < n; i++) {
 		xenstat_domain *d = xenstat_node_domain_by_index(node, i);
-		struct dom_sample *o;
-		const char *name;
-		char buf[64];
-		struct known *k;
-		libxl_domain_sched_params sp;
 
-		if (!d)
-			continue;
-		o = &s->dom[s->n++];
-		o->id = (int)xenstat_domain_id(d);
-		name = xenstat_domain_name(d);
-		snprintf(o->name, sizeof o->name, "%s", name ? name : "?");
-		k = o->id ? known_get(x, o->id, o->name) : NULL;
-		o->state = state_of(x, d, o->id, k);
-		o->cpu_ns = xenstat_domain_cpu_ns(d);
-		o->vcpus = xenstat_domain_num_vcpus(d);
-		o->mem_kib = xenstat_domain_cur_mem(d) / 1024;
-		o->maxmem_kib = xenstat_domain_max_mem(d) / 1024;
-		for (unsigned k2 = 0; k2 < xenstat_domain_num_networks(d); k2++) {
-			xenstat_network *net = xenstat_domain_network(d, k2);
-
-			/* dom0's vif sees the guest's traffic mirrored. */
-			o->net_rx_bytes += xenstat_network_tbytes(net);
-			o->net_tx_bytes += xenstat_network_rbytes(net);
-		}
-		if (k && k->started == 0)
-			k->started = (double)libxl_vm_get_start_time(x->ctx, (uint32_t)o->id);
-		o->started = k ? k->started : 0;
-		o->boot_secs = -1;
-		o->weight = o->cap = -1;
-		if (k && k->sched_at > 0 && now - k->sched_at < SCHED_REFRESH_S) {
-			o->weight = k->weight;
-			o->cap = k->cap;
-		} else {
-			libxl_domain_sched_params_init(&sp);
-			if (libxl_domain_sched_params_get(x->ctx, (uint32_t)o->id, &sp) == 0) {
-				o->weight = sp.weight;
-				o->cap = sp.cap < 0 ? 0 : sp.cap;
-				if (k) {
-					k->weight = o->weight;
-					k->cap = o->cap;
-					k->sched_at = now;
-				}
-			}
-			libxl_domain_sched_params_dispose(&sp);
-		}
-		if (o->id == 0)
-			continue;
-		if (k && !k->distro[0])
-			xl_read(x, o->id, "distro", k->distro, sizeof k->distro);
-		if (k)
-			xstrlcpy(o->distro, k->distro, sizeof o->distro);
-		if (!o->distro[0]) {   /* not launched by us: guess from "distro-N" */
-			const char *dash = strrchr(o->name, '-');
-
-			if (dash && dash > o->name)
-				snprintf(o->distro, sizeof o->distro, "%.*s",
-					 (int)(dash - o->name), o->name);
-		}
-		xl_read(x, o->id, "workload", o->workload, sizeof o->workload);
-		if (k && o->state == DS_READY && k->ready_at == 0)
-			k->ready_at = now;
-		if (k && k->launched == 0) {
-			xl_read(x, o->id, "launched", buf, sizeof buf);
-			k->launched = buf[0] ? strtod(buf, NULL) : 0;
-		}
-		if (k && k->ready_at > 0 && k->launched > 0 && k->ready_at >= k->launched)
-			o->boot_secs = k->ready_at - k->launched;
-		if (k)
-			k->down = o->state == DS_SHUTDOWN;
+		if (d)
+			read_domain(x, now, d, &s->dom[s->n++]);
 	}
 	xenstat_free_node(node);
 	read_vbds(s);
 	known_prune(x, s);
-	/* Launches still being built. */
-	for (size_t i = 0; i < x->njobs; i++) {
-		const struct job *j = &x->jobs[i];
-		struct dom_sample *o;
-		int exists = 0;
-
-		if (j->kind != JOB_LAUNCH)
-			continue;
-		for (size_t k2 = 0; k2 < s->n && !exists; k2++)
-			exists = !strcmp(s->dom[k2].name, j->name);
-		if (exists)
-			continue;
-		o = &s->dom[s->n++];
-		o->id = -1;
-		xstrlcpy(o->name, j->name, sizeof o->name);
-		xstrlcpy(o->distro, j->distro, sizeof o->distro);
-		o->state = DS_BOOTING;
-		o->vcpus = 1;
-		o->maxmem_kib = (uint64_t)j->mem_mib * 1024;
-		o->boot_secs = -1;
-		o->weight = o->cap = -1;
-	}
+	add_launches(x, s);
 	return 0;
 }
 

@@ -35,9 +35,7 @@ static void usage(FILE *f)
 		"  -h, --help            this help\n"
 		"  -V, --version         version\n"
 		"\n"
-		"Keys: 1-9 launch distro, f fill memory, Enter console, w workload,\n"
-		"p pause, s shutdown, D destroy, +/- weight, c cap, < > sort, ? help, q quit.\n"
-		"See livetop(1).\n");
+		"Keys: livetop --keys, or ? on the screen. See livetop(1).\n");
 }
 
 static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

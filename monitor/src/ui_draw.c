@@ -76,15 +76,16 @@ static int state_pair(enum dom_state s)
 }
 
 
+static void draw_membar(struct ui *u);
+static void draw_gauge(struct ui *u);
+
 static void draw_top(struct ui *u)
 {
 	struct app *a = u->a;
 	struct model *m = &a->m;
-	struct mem_split s;
-	char clock[16], line[512], sortmark[64];
+	char clock[16], sortmark[64];
 	time_t t = (time_t)app_now(a);
 	struct tm tm;
-	size_t o;
 
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
@@ -96,9 +97,16 @@ static void draw_top(struct ui *u)
 	     (unsigned long long)(m->cur.host.total_kib / 1024));
 	put(0, COLS - 34, 24, sortmark, true, u->o->utf8);
 	put(0, COLS - 9, 9, clock, true, u->o->utf8);
+	draw_membar(u);
+	draw_gauge(u);
+}
 
-	/* Memory bar: dom0 | guests | xen+in flight | free. */
-	model_mem(m, &s);
+/* Memory bar: dom0 | guests | xen+in flight | free. */
+static void draw_membar(struct ui *u)
+{
+	struct mem_split s;
+
+	model_mem(&u->a->m, &s);
 	char legend[160];
 	snprintf(legend, sizeof legend, " dom0 %llu  guests %llu  free %llu MiB",
 		 (unsigned long long)(s.dom0_kib / 1024), (unsigned long long)(s.guests_kib / 1024),
@@ -124,9 +132,15 @@ static void draw_top(struct ui *u)
 	}
 	ui_attr(u, 0, 0);
 	put(1, COLS - (int)strlen(legend), (int)strlen(legend), legend, true, u->o->utf8);
+}
 
-	/* Gauge: fits N more of each distro. */
-	o = 0;
+/* Gauge: fits N more of each catalogue entry. */
+static void draw_gauge(struct ui *u)
+{
+	struct app *a = u->a;
+	char line[512];
+	size_t o = 0;
+
 	line[0] = '\0';
 	if (!a->cat.n) {
 		snprintf(line, sizeof line, " no guest catalogue: launching is off");
@@ -137,7 +151,7 @@ static void draw_top(struct ui *u)
 			catalog_short_name(&a->cat.e[i], shortname, sizeof shortname);
 			o += (size_t)snprintf(line + o, sizeof line - o, "%s%u more %s",
 					      i ? ", " : " Fits ",
-					      model_fits(m, a->cat.e[i].memory_mib), shortname);
+					      model_fits(&a->m, a->cat.e[i].memory_mib), shortname);
 		}
 		if (a->fill.on && o < sizeof line)
 			snprintf(line + o, sizeof line - o, "   [filling with %s: %u launched]",
@@ -148,15 +162,15 @@ static void draw_top(struct ui *u)
 	ui_attr(u, 0, 0);
 }
 
+static void draw_rows(struct ui *u, int y, int h, const struct col_fit *cols, size_t nc);
+
 static void draw_table(struct ui *u, int y, int h)
 {
 	struct app *a = u->a;
 	struct model *m = &a->m;
-	struct fmt_ctx ctx = { .utf8 = u->o->utf8 };
 	struct col_fit cols[COL__COUNT];
 	size_t nc = model_cols_fit(COLS - 1, cols);
 	int x = 1;
-	char cell[128];
 
 	/* Header. The sort column is bold; its arrow is cut where the title
 	 * fills the column (the top line always says "sort: TITLE ARROW"). */
@@ -176,10 +190,17 @@ static void draw_table(struct ui *u, int y, int h)
 		x += cols[i].width + 1;
 	}
 	ui_attr(u, 0, 0);
+	draw_rows(u, y + 1, h - 1, cols, nc);
+}
 
-	/* Body, scrolled so the selection is visible. */
-	h--;
-	y++;
+/* The table's body, scrolled so the selection is visible. */
+static void draw_rows(struct ui *u, int y, int h, const struct col_fit *cols, size_t nc)
+{
+	struct model *m = &u->a->m;
+	struct fmt_ctx ctx = { .utf8 = u->o->utf8 };
+	char cell[128];
+	int x;
+
 	u->rows_y = y;
 	u->rows_h = h;
 	if (u->sel_i >= 0) {
