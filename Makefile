@@ -7,10 +7,9 @@
 
 include config.mk
 
-CONFIG_VARS := SUITE XEN_VERSION MIRROR SECURITY_MIRROR CACHE DOM0_MEM DOM0_MEM_CHOICES \
-	DOM0_VCPUS SERIAL XEN_VGA XEN_EXTRA ISO_LABEL MENU_TIMEOUT SOURCE_DATE_EPOCH BRIDGE BRIDGE_NET \
-	DEBIAN_MEM DEBIAN_MIN_MEM CENTOS_MEM CENTOS_MIN_MEM CENTOS_RELEASE CENTOS_MIRROR CENTOS_REPOS \
-	CENTOS_PACKAGES CENTOS_GPGKEY CENTOS_GPGCHECK REQUIRE_GUESTS
+# every variable config.mk sets, for the stages (a distro's own settings,
+# e.g. DEBIAN_MEM, reach them from the command line or the environment)
+CONFIG_VARS := $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\) *?=.*/\1/p' config.mk)
 export $(CONFIG_VARS)
 
 ISO := out/xenlive.iso

@@ -8,10 +8,12 @@
 STAGE=hypervisor
 . "$(dirname "$0")/../scripts/lib.sh"
 . "$TOP/scripts/apt.sh"
+INPUT_FILES=(hypervisor)
+INPUT_VARS=(XEN_VERSION DOM0_VCPUS SERIAL XEN_EXTRA)
 
 pkg=xen-hypervisor-$XEN_VERSION-amd64
 deb=$(apt_fetch "$pkg")
-stage_begin hypervisor "$(stage_key "$0" "$deb" "$DOM0_VCPUS" "$SERIAL" "$XEN_EXTRA")"
+stage_begin hypervisor "${deb##*/}"
 
 apt_extract "$WORK/pkg" "$deb"
 xen=$(find "$WORK/pkg/boot" -name "xen-$XEN_VERSION-amd64.gz" -type f | head -n1)

@@ -11,16 +11,14 @@ STAGE=iso
 . "$TOP/scripts/apt.sh"
 here=$TOP/iso
 
+INPUT_FILES=(iso)
+INPUT_VARS=(ISO_LABEL DOM0_MEM DOM0_MEM_CHOICES XEN_VGA MENU_TIMEOUT SOURCE_DATE_EPOCH)
+INPUT_TOOLS=(grub-mkimage xorriso mkfs.vfat mcopy)
+INPUT_STAGES=(hypervisor rootfs guests)
+OUTPUTS=("$OUT/xenlive.iso" "$OUT/SHA256SUMS")
+
 mapfile -t debs < <(apt_fetch isolinux syslinux-common grub-efi-amd64-bin)
-upstream=("$(stage_key_of hypervisor)" "$(stage_key_of rootfs)" "$(stage_key_of guests)")
-key=$(stage_key "$0" "$here" "${debs[@]##*/}" "${upstream[@]}" "$ISO_LABEL" "$DOM0_MEM" "$XEN_VGA" \
-	"$DOM0_MEM_CHOICES" "$MENU_TIMEOUT" "$SOURCE_DATE_EPOCH" "$(grub-mkimage --version)")
-if [ -f "$OUT/xenlive.iso" ] && [ "$(cat "$BUILD/iso/.key" 2>/dev/null)" = "$key" ] &&
-	(cd "$OUT" && sha256sum --quiet -c SHA256SUMS 2>/dev/null); then
-	info "up to date ($key)"
-	exit 0
-fi
-stage_begin iso "$key"
+stage_begin iso "${debs[@]##*/}"
 
 apt_extract "$WORK/pkg" "${debs[@]}"
 pkg=$WORK/pkg

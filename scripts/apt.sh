@@ -67,9 +67,25 @@ apt_lib_closure() {
 			$1 ~ /Depends:$/ && $2 ~ /^lib/ && $2 !~ /^</ { print $2 }' | sort -u
 }
 
+# _apt_memo FUNCTION ARG...: FUNCTION's answer; with APT_MEMO_DIR set (the
+# stage-input test computes every stage's key dozens of times, and the
+# packages do not change in between) remembered there per mirror and suite
+_apt_memo() {
+	local fn=$1 f
+	shift
+	[ -n "${APT_MEMO_DIR:-}" ] || { "$fn" "$@"; return; }
+	f=$APT_MEMO_DIR/$(printf '%s\n' "$fn" "$MIRROR" "$SECURITY_MIRROR" "$SUITE" "$ARCH" "$@" | sha256sum | cut -c1-16)
+	if [ ! -f "$f" ]; then
+		"$fn" "$@" > "$f.tmp"
+		mv "$f.tmp" "$f"
+	fi
+	cat "$f"
+}
+
 # apt_fetch PKG...: makes sure each package's candidate .deb is in DEB_DIR
 # and prints its path.
-apt_fetch() {
+apt_fetch() { _apt_memo _apt_fetch "$@"; }
+_apt_fetch() {
 	_apt_ready
 	local pkg ver file missing=() paths=()
 	declare -A cand=()
@@ -117,7 +133,8 @@ apt_extract() {
 }
 
 # apt_kernel_package: the versioned kernel package linux-image-amd64 names
-apt_kernel_package() {
+apt_kernel_package() { _apt_memo _apt_kernel_package; }
+_apt_kernel_package() {
 	_apt_ready
 	apt-cache "${APT_OPTS[@]}" depends linux-image-amd64 2>/dev/null |
 		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'

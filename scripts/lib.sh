@@ -3,7 +3,7 @@
 # Source it after setting STAGE (used as the message prefix):
 #   STAGE=rootfs; . "$(dirname "$0")/../scripts/lib.sh"
 # It provides messages (info, warn, die), the stage cache (stage_key,
-# stage_begin, stage_end), a cleanup trap and safe staging helpers.
+# input_key, stage_begin, stage_end, cached_product), a cleanup trap and safe staging helpers.
 
 set -eu
 umask 022
@@ -41,11 +41,21 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-# --- stage cache ---------------------------------------------------------
+# --- stage inputs and the cache ------------------------------------------
+# Every product that is kept between builds (a stage in build/NAME, a slow
+# product in $CACHE/products) is keyed by a checksum of what it is made
+# from, computed by input_key from a declaration:
+#   -f PATH...    files and folders, relative to the top of the checkout
+#   -v NAME...    configuration variables (config.mk), by name and value
+#   -t TOOL...    host tools compiled into the product: a command (its
+#                 package's version counts) or a package name (libxen-dev)
+#   -s STAGE...   upstream stages whose products it takes (their keys)
+#   -x VALUE...   values known only at build time (downloaded packages)
+# scripts/lib.sh itself is always part of the key.
+
 # stage_key ITEM...: prints a checksum over ITEMs.  A path contributes its
 # name and contents (directories recursively, sorted, skipping build/
-# output folders); anything else is taken as a literal string (a config
-# value, an upstream stage's key).
+# output folders); anything else is taken as a literal string.
 stage_key() {
 	local item name
 	for item in "$@"; do
@@ -65,12 +75,95 @@ stage_key() {
 	done | sha256sum | cut -c1-32
 }
 
-# stage_begin NAME KEY: exits 0 when build/NAME was built with KEY already;
-# otherwise prepares an empty build/NAME.work and sets WORK to it.
+# tool_package TOOL: the host package a tool comes from (a command's owner, or
+# TOOL itself when it is a package name)
+tool_package() {
+	local path real f pkg=
+	if path=$(command -v "$1" 2>/dev/null) && [ -e "$path" ]; then
+		real=$(realpath "$path")
+		# dpkg may know the file by its path before the /usr merge
+		for f in "$real" "${real#/usr}" "$path" "${path#/usr}"; do
+			pkg=$(dpkg-query -S "$f" 2>/dev/null | head -n1 | cut -d: -f1) && [ -n "$pkg" ] && break
+		done
+	fi
+	printf '%s\n' "${pkg:-$1}"
+}
+# tool_version TOOL: "PACKAGE VERSION" of a host tool ("TOOL none" if missing)
+tool_version() {
+	local pkg
+	pkg=$(tool_package "$1")
+	printf '%s %s\n' "${pkg:-$1}" "$(dpkg-query -W -f '${Version}' "${pkg:-$1}" 2>/dev/null || echo none)"
+}
+
+# input_key DECLARATION: the key of a product (the flags are above)
+input_key() {
+	local kind=x item value items=("$TOP/scripts/lib.sh")
+	for item in "$@"; do
+		case $item in -[fvtsx]) kind=${item#-}; continue ;; esac
+		case $kind in
+		f) [ -e "$TOP/$item" ] || die "declared input $item does not exist"
+		   items+=("$TOP/$item") ;;
+		v) items+=("var:$item=${!item-}") ;;
+		t) value=$(tool_version "$item"); items+=("tool:$value") ;;
+		s) value=$(stage_key_of "$item"); items+=("stage:$item=$value") ;;
+		x) items+=("value:$item") ;;
+		esac
+	done
+	stage_key "${items[@]}"
+}
+
+# A stage script declares its inputs once, at its top, in these arrays:
+#   INPUT_FILES INPUT_VARS INPUT_TOOLS INPUT_STAGES    (as -f -v -t -s above)
+#   OUTPUTS    files it publishes outside build/NAME (checked, not trusted)
+# and calls stage_begin NAME [VALUE...] once it knows its downloaded
+# packages.  The key covers the declaration, scripts/lib.sh, scripts/apt.sh
+# and the stage script.  For tests (make STAGE_MODE=...), STAGE_MODE=inputs
+# makes stage_begin print the declaration ("NAME file PATH", "NAME var VAR",
+# "NAME tool TOOL", "NAME stage UPSTREAM") and STAGE_MODE=key the key ("NAME
+# key KEY"), and exit: nothing is built.
+INPUT_FILES=() INPUT_VARS=() INPUT_TOOLS=() INPUT_STAGES=() OUTPUTS=()
+
+# stage_key_of NAME: the key of an upstream stage (under STAGE_MODE=key,
+# computed from its declaration rather than read from its product)
+stage_key_of() {
+	local line
+	if [ "${STAGE_MODE:-}" = key ]; then
+		# STAGE_KEYS_DIR: where this run's stages left their keys (tests)
+		[ ! -f "${STAGE_KEYS_DIR:-/nonexistent}/$1" ] || { cat "$STAGE_KEYS_DIR/$1"; return; }
+		line=$("$TOP/$1/build.sh") || die "cannot compute the key of stage $1"
+		printf '%s\n' "${line##* }"
+		return
+	fi
+	[ -f "$BUILD/$1/.key" ] || die "stage $1 has not been built (run make)"
+	cat "$BUILD/$1/.key"
+}
+
+# stage_declaration: the stage's declared inputs, one per line
+stage_declaration() {
+	local i
+	for i in "${INPUT_FILES[@]}" scripts/lib.sh scripts/apt.sh "$(relpath "$TOP" "$0")"; do echo "$STAGE_NAME file $i"; done
+	for i in "${INPUT_VARS[@]}"; do echo "$STAGE_NAME var $i"; done
+	for i in "${INPUT_TOOLS[@]}"; do echo "$STAGE_NAME tool $i"; done
+	for i in "${INPUT_STAGES[@]}"; do echo "$STAGE_NAME stage $i"; done
+}
+
+# stage_begin NAME [VALUE...]: exits 0 when build/NAME was built from the
+# same inputs and what it published is intact; otherwise prepares an empty
+# build/NAME.work and sets WORK to it.
 stage_begin() {
-	STAGE_NAME=$1 STAGE_KEY=$2
+	STAGE_NAME=$1
+	shift
+	case ${STAGE_MODE:-} in inputs) stage_declaration; exit 0 ;; esac
+	STAGE_KEY=$(input_key -f "${INPUT_FILES[@]}" scripts/apt.sh "$(relpath "$TOP" "$0")" \
+		-v "${INPUT_VARS[@]}" -t "${INPUT_TOOLS[@]}" -s "${INPUT_STAGES[@]}" -x "$@")
+	if [ "${STAGE_MODE:-}" = key ]; then
+		[ -z "${STAGE_KEYS_DIR:-}" ] || printf '%s\n' "$STAGE_KEY" > "$STAGE_KEYS_DIR/$STAGE_NAME"
+		printf '%s key %s\n' "$STAGE_NAME" "$STAGE_KEY"
+		exit 0
+	fi
 	DEST=$BUILD/$STAGE_NAME
-	if [ "$(cat "$DEST/.key" 2>/dev/null)" = "$STAGE_KEY" ]; then
+	if [ "$(cat "$DEST/.key" 2>/dev/null)" = "$STAGE_KEY" ] &&
+		{ [ ! -f "$DEST/.outputs" ] || sha256sum --quiet --strict -c "$DEST/.outputs" >/dev/null 2>&1; }; then
 		info "up to date ($STAGE_KEY)"
 		exit 0
 	fi
@@ -82,9 +175,11 @@ stage_begin() {
 }
 
 # shellcheck disable=SC2034  # STAGE_DONE is read by the cleanup stage_begin registers
-# stage_end: publishes WORK as build/NAME, atomically replacing the old one.
+# stage_end: publishes WORK as build/NAME, atomically replacing the old one,
+# with the checksums of the OUTPUTS it published elsewhere.
 stage_end() {
 	printf '%s\n' "$STAGE_KEY" > "$WORK/.key"
+	[ "${#OUTPUTS[@]}" -eq 0 ] || sha256sum "${OUTPUTS[@]}" > "$WORK/.outputs"
 	rm -rf "$DEST.old"
 	[ ! -e "$DEST" ] || mv "$DEST" "$DEST.old"
 	mv "$WORK" "$DEST"
@@ -93,10 +188,38 @@ stage_end() {
 	info "done"
 }
 
-# key of a finished upstream stage (dies if it was not built)
-stage_key_of() {
-	[ -f "$BUILD/$1/.key" ] || die "stage $1 has not been built (run make)"
-	cat "$BUILD/$1/.key"
+# --- guest distros ---------------------------------------------------------
+# A distro is a folder guests/ID/ holding build.sh and a descriptor, distro:
+# KEY=value lines, # comments (the fields and the build script's contract:
+# guests/README.md).  The guests stage, the host-tool check and the tests
+# all read it through these.
+
+# distro_ids: every distro's id, in catalogue order (order=, then id)
+distro_ids() {
+	local d id
+	for d in "$TOP"/guests/*/distro; do
+		[ -f "$d" ] || continue
+		id=${d%/distro} id=${id##*/}
+		printf '%s %s\n' "$(distro_field "$id" order)" "$id"
+	done | sort -k1,1n -k2,2 | cut -d' ' -f2
+}
+# distro_field ID KEY: a field of guests/ID/distro ("" when absent)
+distro_field() {
+	sed -n "s/^$2=//p" "$TOP/guests/$1/distro" | head -n1
+}
+# distro_setting ID KEY: mem or min_mem, as the environment's ID_KEY
+# (DEBIAN_MEM, DEBIAN_MIN_MEM) overrides the descriptor
+distro_setting() {
+	local var
+	var=$(printf '%s_%s' "$1" "$2" | tr '[:lower:]' '[:upper:]')
+	printf '%s\n' "${!var:-$(distro_field "$1" "$2")}"
+}
+# distro_vars ID: the configuration variables a distro's build reads
+distro_vars() {
+	local up
+	up=$(printf '%s' "$1" | tr '[:lower:]' '[:upper:]')
+	printf '%s\n' "${up}_MEM" "${up}_MIN_MEM"
+	distro_field "$1" vars | xargs -rn1
 }
 
 # --- safe staging ----------------------------------------------------------
@@ -166,15 +289,28 @@ cpio_tree() {
 		cpio --null --create --format=newc --reproducible --owner=0:0 --quiet)
 }
 
-# cached_product NAME KEY OUTDIR COMMAND...: a slow product kept in the cache
-# ($CACHE/products/NAME-KEY) so `make clean` does not rebuild it.  Runs
-# COMMAND with a scratch directory appended as its last argument when the
-# product is not cached, stores what it wrote, then copies it to OUTDIR.
-# COMMAND's exit status is returned when it fails (nothing is stored).
+# product_path NAME DECLARATION: where the product NAME made from
+# DECLARATION (input_key's flags) is kept; complete when it holds .complete
+product_path() {
+	local name=$1 key
+	shift
+	key=$(input_key "$@")
+	printf '%s\n' "$CACHE/products/$name-$key"
+}
+
+# cached_product NAME OUTDIR DECLARATION -- COMMAND...: a slow product kept
+# in the cache ($CACHE/products/NAME-KEY, KEY from input_key DECLARATION) so
+# `make clean` does not rebuild it.  Runs COMMAND with a scratch directory
+# appended as its last argument when the product is not cached, stores what
+# it wrote, then copies it to OUTDIR.  COMMAND's exit status is returned
+# when it fails (nothing is stored).
 cached_product() {
-	local name=$1 key=$2 outdir=$3 dir rc
-	shift 3
-	dir=$CACHE/products/$name-$key
+	local name=$1 outdir=$2 decl=() dir rc
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do decl+=("$1"); shift; done
+	[ $# -gt 1 ] || die "cached_product $name: no command after --"
+	shift
+	dir=$(product_path "$name" "${decl[@]}")
 	if [ ! -f "$dir/.complete" ]; then
 		rm -rf "$dir.work"
 		mkdir -p "$dir.work"
