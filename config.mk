@@ -34,21 +34,15 @@ SOURCE_DATE_EPOCH ?= 1767225600
 # Bridge guests and dom0 share, and dom0's address on it.
 BRIDGE ?= xenbr0
 BRIDGE_NET ?= 10.73.0
-# Guests: memory (MiB) each instance gets by default, and the least it may get.
-DEBIAN_MEM ?= 48
-DEBIAN_MIN_MEM ?= 36
-CENTOS_MEM ?= 64
-CENTOS_MIN_MEM ?= 48
-# CentOS Stream release and mirror the CentOS guest is built from (with dnf).
-CENTOS_RELEASE ?= 9
-CENTOS_MIRROR ?= https://mirror.stream.centos.org
-# Repositories for the CentOS guest as "name=url ..." (empty: BaseOS and
-# AppStream under CENTOS_MIRROR); tests point this at a local repository.
-CENTOS_REPOS ?=
-# Packages, signing keys and GPG checking for the CentOS guest (empty: the
-# builder's defaults, see guests/centos/README.md).
-CENTOS_PACKAGES ?=
-CENTOS_GPGKEY ?=
-CENTOS_GPGCHECK ?= 1
+# Guests: each distro is a folder guests/ID/ whose descriptor (guests/ID/distro)
+# holds its memory default and minimum (overridden as ID_MEM, ID_MIN_MEM:
+# make DEBIAN_MEM=64) and names the settings its build reads, which are set
+# on make's command line too: make CENTOS_MIRROR=... (guests/centos/README.md).
+# Debian's source package the guests' own kernel is compiled from.
+GUEST_KERNEL_SOURCE ?= linux-source-6.1
+# Memory (MiB) of the Debian guest on Debian's own kernel (the stock-kernel
+# fallback entry), and the least it may get.
+STOCK_MEM ?= 128
+STOCK_MIN_MEM ?= 96
 # 1: a guest that cannot be built (e.g. mirror unreachable) fails the build.
 REQUIRE_GUESTS ?= 0

@@ -6,29 +6,40 @@
 #   kernel/debian-vmlinux.gz  Debian's stock kernel (fallback entry), gzip ELF
 #   initrd.gz                 shared guest initramfs: busybox, xenlive-agent, init
 #   initrd-stock.gz           the same plus the modules Debian's kernel needs
-#   debian.sqfs centos.sqfs   distro images (read-only, shared by instances)
-#   catalog                   one line per distro (see monitor/README.md)
+#   ID.sqfs                   one image per distro folder guests/ID/ (read-only,
+#                             shared by instances; guests/README.md)
+#   catalog                   one line per distro, in the distros' order (format:
+#                             monitor/README.md)
 #   selftest/                 xenlive-selftest's guest (initramfs + disk)
-# A guest whose build cannot reach its mirror is skipped, loudly, unless
-# REQUIRE_GUESTS=1.  Slow products (kernel, images) are kept in $CACHE.
+# A distro whose build fails is skipped, loudly, unless its descriptor says
+# required=yes or REQUIRE_GUESTS=1.  Slow products (kernel, images) are kept in $CACHE.
 STAGE=guests
 . "$(dirname "$0")/../scripts/lib.sh"
 . "$TOP/scripts/apt.sh"
 here=$TOP/guests
 
-kdeb=$(cat "$BUILD/rootfs/kernel.deb" 2>/dev/null) || die "stage rootfs has not been built (run make)"
+mapfile -t distros < <(distro_ids)
+distro_inputs=() distro_tools=()
+for id in "${distros[@]}"; do
+	mapfile -t -O "${#distro_inputs[@]}" distro_inputs < <(distro_vars "$id")
+	for t in $(distro_field "$id" tools); do distro_tools+=("${t%%:*}"); done
+done
+INPUT_FILES=(guests scripts/mod-closure.sh)
+INPUT_VARS=(SOURCE_DATE_EPOCH GUEST_KERNEL_SOURCE STOCK_MEM STOCK_MIN_MEM "${distro_inputs[@]}")
+# xenlive-agent (a static program) and the kernel are compiled here
+INPUT_TOOLS=(gcc libc6-dev make "${distro_tools[@]}")
+
+kdeb=$(apt_fetch "$(apt_kernel_package)")
 bb=$(apt_fetch busybox-static)
-src=$(apt_fetch linux-source-6.1)
-stage_begin guests "$(stage_key "$0" "$here" "$TOP/scripts/apt.sh" "$TOP/scripts/lib.sh" \
-	"$TOP/scripts/mod-closure.sh" "${kdeb##*/}" "${bb##*/}" "${src##*/}" "$SOURCE_DATE_EPOCH" "$MIRROR" \
-	"$SUITE" "$DEBIAN_MEM" "$DEBIAN_MIN_MEM" "$CENTOS_MEM" "$CENTOS_MIN_MEM" "$CENTOS_RELEASE" \
-	"$CENTOS_MIRROR" "$CENTOS_REPOS" "$CENTOS_PACKAGES" "$CENTOS_GPGKEY" "$CENTOS_GPGCHECK" "$BRIDGE_NET")"
+src=$(apt_fetch "$GUEST_KERNEL_SOURCE")
+stage_begin guests "${kdeb##*/}" "${bb##*/}" "${src##*/}"
 
 out=$WORK/iso/guests
 mkdir -p "$out/kernel" "$out/selftest"
 
 # --- kernels -------------------------------------------------------------------------
-"$here/kernel/build.sh" "$WORK/guest-kernel"
+cached_product guest-kernel "$WORK/guest-kernel" -f guests/kernel -t gcc make -x "${src##*/}" \
+	-- "$here/kernel/build.sh" "$src"
 gzip -dc "$WORK/guest-kernel/vmlinux.gz" > "$WORK/guest-vmlinux"
 strip --strip-all -o "$out/kernel/vmlinux" "$WORK/guest-vmlinux"
 rm "$WORK/guest-vmlinux"
@@ -39,7 +50,7 @@ kmods=$WORK/kernel/lib/modules/$kver
 
 # --- initramfs trees ------------------------------------------------------------------------
 apt_extract "$WORK/bb" "$bb"
-make -s -C "$here/agent" > "$WORK/agent.log" 2>&1 || die "xenlive-agent did not build: $(tail -n 3 "$WORK/agent.log")"
+make -s -C "$here/agent" O="$WORK/agent" > "$WORK/agent.log" 2>&1 || die "xenlive-agent did not build: $(tail -n 3 "$WORK/agent.log")"
 # pack ROOT OUT: a reproducible gzip newc cpio of ROOT
 pack() {
 	check_no_absolute_links "$1"
@@ -68,7 +79,7 @@ g=$WORK/guest-root
 busybox_root "$g" sh mount umount mkdir cp cat sleep hostname ip udhcpc chroot switch_root modprobe echo
 stage_file "$g" "$here/initramfs/init" init 0755
 stage_file "$g" "$here/initramfs/dhcp-event" bin/dhcp-event 0755
-stage_file "$g" "$here/agent/build/xenlive-agent" bin/xenlive-agent 0755
+stage_file "$g" "$WORK/agent/xenlive-agent" bin/xenlive-agent 0755
 pack "$g" "$out/initrd.gz"
 add_modules "$g" xen-blkfront xen-netfront squashfs overlay
 pack "$g" "$out/initrd-stock.gz"
@@ -81,7 +92,7 @@ add_modules "$s" xen-blkfront xen-netfront
 pack "$s" "$out/selftest/initrd.gz"
 { printf 'XENLIVE-SELFTEST-DISK %s' "$STAGE_KEY"; head -c 1048576 /dev/zero; } | head -c 1048576 > "$out/selftest/disk.img"
 
-# --- distro images ---------------------------------------------------------------------------
+# --- distro images: one per folder guests/ID/ (guests/README.md) ---------------------
 pretty() { sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$1" | tr -d '|'; }
 catalog=$out/catalog
 {
@@ -94,38 +105,42 @@ built=() skipped=()
 # one hypercall-backed text poke apiece (~0.5 s under emulation); left in,
 # they cost a few cycles per atomic operation
 cmdline="console=hvc0 quiet noreplace-smp"
-debian_key=$(stage_key "$here/debian" "$TOP/scripts/lib.sh" "$MIRROR" "$SUITE" "$SOURCE_DATE_EPOCH")
-if cached_product debian "$debian_key" "$WORK/debian" "$here/debian/build.sh"; then
-	mv "$WORK/debian/debian.sqfs" "$out/debian.sqfs"
-	name=$(pretty "$WORK/debian/os-release")
-	echo "debian|${name:-Debian}|debian.sqfs|$DEBIAN_MEM|$DEBIAN_MIN_MEM|kernel/vmlinux|initrd.gz|$cmdline" >> "$catalog"
-	built+=("debian ($name)")
-else
-	skipped+=("debian: debootstrap from $MIRROR failed (override with MIRROR=...)")
-fi
-centos_key=$(stage_key "$here/centos" "$TOP/scripts/lib.sh" "$CENTOS_RELEASE" "$CENTOS_MIRROR" "$CENTOS_REPOS" \
-	"$CENTOS_PACKAGES" "$CENTOS_GPGKEY" "$CENTOS_GPGCHECK" "$SOURCE_DATE_EPOCH")
-if [ -x "$here/centos/build.sh" ]; then
-	rc=0
-	cached_product centos "$centos_key" "$WORK/centos" "$here/centos/build.sh" 2> "$WORK/centos.err" || rc=$?
-	cat "$WORK/centos.err" >&2
-	if [ "$rc" = 0 ]; then
-		mv "$WORK/centos/centos.sqfs" "$out/centos.sqfs"
-		name=$(pretty "$WORK/centos/os-release")
-		echo "centos|${name:-CentOS Stream}|centos.sqfs|$CENTOS_MEM|$CENTOS_MIN_MEM|kernel/vmlinux|initrd.gz|$cmdline selinux=0" >> "$catalog"
-		built+=("centos ($name)")
+# distro ID: builds guests/ID (or takes it from the cache), adds its catalogue
+# line; a failed build is skipped unless the distro is required
+distro() {
+	local id=$1 fallback name mem min extra required tools=() vars=() t rc=0
+	fallback=$(distro_field "$id" name) mem=$(distro_setting "$id" mem) min=$(distro_setting "$id" min_mem)
+	extra=$(distro_field "$id" cmdline) required=$(distro_field "$id" required)
+	case $id in [a-z]*[!a-z0-9_]* | [!a-z]*) die "guests/$id: a distro's folder name must be [a-z][a-z0-9_]*" ;; esac
+	case $mem$min in '' | *[!0-9]*) die "guests/$id/distro: mem and min_mem must be numbers of MiB (got '$mem', '$min')" ;; esac
+	[ "$min" -le "$mem" ] || die "guests/$id/distro: min_mem $min is above mem $mem"
+	case $fallback$extra in *'|'*) die "guests/$id/distro: name and cmdline may not hold '|'" ;; esac
+	[ -x "$here/$id/build.sh" ] || die "guests/$id has no executable build.sh"
+	for t in $(distro_field "$id" tools); do tools+=("${t%%:*}"); done
+	mapfile -t vars < <(distro_field "$id" vars | xargs -n1)
+	cached_product "$id" "$WORK/$id" -f "guests/$id" -v SOURCE_DATE_EPOCH "${vars[@]}" -t "${tools[@]}" \
+		-- "$here/$id/build.sh" 2> "$WORK/$id.err" || rc=$?
+	cat "$WORK/$id.err" >&2
+	if [ "$rc" = 0 ] && [ -f "$WORK/$id/$id.sqfs" ]; then
+		mv "$WORK/$id/$id.sqfs" "$out/$id.sqfs"
+		name=$(pretty "$WORK/$id/os-release" 2>/dev/null || true)
+		echo "$id|${name:-$fallback}|$id.sqfs|$mem|$min|kernel/vmlinux|initrd.gz|$cmdline${extra:+ $extra}" >> "$catalog"
+		built+=("$id (${name:-$fallback})")
 	else
-		skipped+=("centos: $(grep -m1 'error' "$WORK/centos.err" | sed 's/^[a-z]*: error: //')")
+		[ "$rc" != 0 ] || echo "guests/$id/build.sh: error: wrote no $id.sqfs" > "$WORK/$id.err"
+		[ "$required" != yes ] || die "required guest $id did not build: $(grep -m1 'error' "$WORK/$id.err")"
+		skipped+=("$id: $(grep -m1 'error' "$WORK/$id.err" | sed 's/^[a-z_-]*: error: //')")
 	fi
-else
-	skipped+=("centos: no builder (guests/centos/build.sh)")
-fi
+	rm -rf "${WORK:?}/$id" "$WORK/$id.err"
+}
+for id in "${distros[@]}"; do distro "$id"; done
+# the Debian image on Debian's own kernel (a fallback for odd hardware)
 if [ -f "$out/debian.sqfs" ]; then
-	name=$(pretty "$WORK/debian/os-release")
-	echo "debian_stock|Stock-kernel ${name:-Debian} (Debian's own kernel)|debian.sqfs|128|96|kernel/debian-vmlinux.gz|initrd-stock.gz|$cmdline xenlive.modules=1" >> "$catalog"
+	name=$(grep '^debian|' "$catalog" | cut -d'|' -f2)
+	echo "debian_stock|Stock-kernel $name (Debian's own kernel)|debian.sqfs|$STOCK_MEM|$STOCK_MIN_MEM|kernel/debian-vmlinux.gz|initrd-stock.gz|$cmdline xenlive.modules=1" >> "$catalog"
 fi
 
-rm -rf "$WORK/kernel" "$WORK/bb" "$g" "$s" "$WORK/vmlinux" "$WORK/guest-kernel" "$WORK/debian" "$WORK/centos"
+rm -rf "$WORK/kernel" "$WORK/bb" "$g" "$s" "$WORK/vmlinux" "$WORK/guest-kernel" "$WORK/agent"
 normalise_epoch "$WORK/iso"
 {
 	echo "guests in the ISO: ${built[*]:-none}"

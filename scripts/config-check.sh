@@ -22,5 +22,9 @@ num SOURCE_DATE_EPOCH "$SOURCE_DATE_EPOCH"
 case $ISO_LABEL in ''|*[!A-Z0-9_]*) die "ISO_LABEL must be A-Z, 0-9, _ (got '$ISO_LABEL')" ;; esac
 [ "${#ISO_LABEL}" -le 32 ] || die "ISO_LABEL is longer than 32 characters"
 case $MIRROR in http://*|https://*|file:/*) ;; *) die "MIRROR must be an http(s):// or file:/ URL (got '$MIRROR')" ;; esac
+case $BRIDGE in [a-z]*[!a-z0-9_]* | [!a-z]* | '') die "BRIDGE must be a network interface name of a-z, 0-9, _ (got '$BRIDGE')" ;; esac
+[ "${#BRIDGE}" -le 15 ] || die "BRIDGE is longer than 15 characters (Linux's limit for an interface name)"
+num STOCK_MEM "$STOCK_MEM"
+num STOCK_MIN_MEM "$STOCK_MIN_MEM"
 case $BRIDGE_NET in [0-9]*.[0-9]*.[0-9]*) ;; *) die "BRIDGE_NET must be the first three octets, e.g. 10.73.0" ;; esac
 exit 0

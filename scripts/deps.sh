@@ -21,19 +21,17 @@ xorriso xorriso
 mcopy mtools
 mkfs.vfat dosfstools
 grub-mkimage grub-common
-debootstrap debootstrap
-dnf dnf
-rpm rpm
 flex flex
 bison bison
 bc bc
 patch patch
-curl curl
 groff groff-base
 cc gcc
 make make
 pkg-config pkg-config
 "
+# and what each guest distro's build needs (guests/ID/distro: tools=COMMAND:PACKAGE ...)
+build_tools+=$(for id in $(distro_ids); do for t in $(distro_field "$id" tools); do printf '\n%s %s' "${t%%:*}" "${t#*:}"; done; done)
 # files rather than commands
 build_files="
 /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
@@ -50,6 +48,7 @@ rpmbuild rpm
 createrepo_c createrepo-c
 gpg gnupg
 python3 python3
+curl curl
 perl perl
 tesseract tesseract-ocr
 mcopy mtools

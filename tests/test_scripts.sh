@@ -162,12 +162,15 @@ fi
 # --- configuration and host tools ---------------------------------------------------------
 cfg() { env SUITE=bookworm XEN_VERSION=4.17 MIRROR=http://deb.debian.org/debian DOM0_MEM=256 \
 	DOM0_MEM_CHOICES="384 512" DOM0_VCPUS=2 MENU_TIMEOUT=3 SOURCE_DATE_EPOCH=1 ISO_LABEL=XENLIVE \
-	BRIDGE_NET=10.73.0 "$@" scripts/config-check.sh; }
+	BRIDGE=xenbr0 BRIDGE_NET=10.73.0 STOCK_MEM=128 STOCK_MIN_MEM=96 "$@" scripts/config-check.sh; }
 ok "config-check accepts the defaults" cfg
 fails_with "config-check: unknown XEN_VERSION" "unknown XEN_VERSION '4.99' for SUITE bookworm" cfg XEN_VERSION=4.99
 fails_with "config-check: unknown SUITE" "unknown SUITE 'sid'" cfg SUITE=sid
 fails_with "config-check: DOM0_MEM not a number" "DOM0_MEM must be a number" cfg DOM0_MEM=lots
 fails_with "config-check: bad ISO label" "ISO_LABEL must be" cfg ISO_LABEL=bad-label
+fails_with "config-check: a bridge name with a space" "BRIDGE must be a network interface name" cfg BRIDGE="br 1"
+fails_with "config-check: a bridge name over 15 characters" "BRIDGE is longer than 15" cfg BRIDGE=xenbridge0123456
+fails_with "config-check: STOCK_MEM not a number" "STOCK_MEM must be a number" cfg STOCK_MEM=big
 mkdir -p "$TMPD/bin"
 for c in bash sed sort awk id cat env dirname basename mkdir head tr uname; do ln -sf "$(command -v "$c")" "$TMPD/bin/$c"; done
 fails_with "deps: missing host tools are named with the apt-get command" \

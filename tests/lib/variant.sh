@@ -1,9 +1,13 @@
 # shellcheck shell=bash
-# variant_iso: prints the path of an ISO like out/xenlive.iso whose CentOS
-# guest was built by guests/centos/build.sh (dnf) from a local, signed RPM
-# repository (tests/rpmrepo) served on 127.0.0.1 — no CentOS mirror is
-# reachable here.  Built once into build/tests/variant and reused while it is
-# newer than out/xenlive.iso.  Needs check.sh (TMPD, pass, fail).
+# variant_iso: prints the path of an ISO like out/xenlive.iso but
+#  - its CentOS guest built by guests/centos/build.sh (dnf) from a local,
+#    signed RPM repository (tests/rpmrepo) served on 127.0.0.1 — no CentOS
+#    mirror is reachable here;
+#  - a third distro, tests/fixtures/distro-tiny, added as the folder
+#    guests/tiny to a copy of the checkout and nothing else changed;
+#  - the guests' bridge named br1 (make BRIDGE=br1), not xenbr0.
+# Built once into build/tests/variant (the copy in its src/) and reused while
+# it is newer than out/xenlive.iso.  Needs check.sh (TMPD, copy_checkout).
 variant_iso() {
 	local v=$PWD/build/tests/variant repo=$TMPD/repo port srv rc=0
 	if [ -f "$v/out/xenlive.iso" ] && [ "$v/out/xenlive.iso" -nt out/xenlive.iso ]; then
@@ -18,8 +22,10 @@ variant_iso() {
 	for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
 	rm -rf "$v"
 	mkdir -p "$v/build"
-	cp -a build/hypervisor build/rootfs "$v/build/"   # unchanged stages: reused
-	make -s BUILD="$v/build" OUT="$v/out" REQUIRE_GUESTS=1 \
+	copy_checkout "$v/src"
+	cp -a tests/fixtures/distro-tiny "$v/src/guests/tiny"
+	cp -a build/hypervisor "$v/build/"   # an unchanged stage: reused
+	make -s -C "$v/src" BUILD="$v/build" OUT="$v/out" REQUIRE_GUESTS=1 BRIDGE=br1 \
 		CENTOS_REPOS="test=http://127.0.0.1:$port/" CENTOS_PACKAGES=xenlive-test-base \
 		CENTOS_GPGKEY="http://127.0.0.1:$port/RPM-GPG-KEY-test" > "$TMPD/variant.log" 2>&1 || rc=$?
 	kill "$srv" 2>/dev/null
