@@ -13,15 +13,20 @@ STAGE=rootfs
 . "$TOP/scripts/apt.sh"
 here=$TOP/rootfs
 
+# livetop and xenlive-launch are compiled here (monitor/: its sources, not
+# its screenshots), against the host's libxen-dev and ncurses
+# and its manual lists the distro folders (guests/*/distro)
+mapfile -t descriptors < <(cd "$TOP" && printf '%s\n' guests/*/distro)
+INPUT_FILES=(rootfs monitor/src monitor/Makefile monitor/livetop.1.in "${descriptors[@]}" scripts/elf-closure.sh scripts/mod-closure.sh)
+INPUT_VARS=(XEN_VERSION ISO_LABEL BRIDGE BRIDGE_NET SOURCE_DATE_EPOCH)
+INPUT_TOOLS=(gcc libc6-dev libxen-dev libncurses-dev pkg-config groff strip)
+
 kpkg=$(apt_kernel_package)
 [ -n "$kpkg" ] || die "cannot tell which kernel linux-image-amd64 depends on in $SUITE"
 mapfile -t pkgs < <(apt_package_list "$here/packages")
 mapfile -t debs < <(apt_fetch "${pkgs[@]}")
 kdeb=$(apt_fetch "$kpkg")
-
-stage_begin rootfs "$(stage_key "$0" "$here" "$TOP/monitor" "$TOP/scripts/lib.sh" "$TOP/scripts/elf-closure.sh" \
-	"$TOP/scripts/mod-closure.sh" "${debs[@]##*/}" "${kdeb##*/}" "$XEN_VERSION" "$ISO_LABEL" \
-	"$BRIDGE" "$BRIDGE_NET" "$SOURCE_DATE_EPOCH")"
+stage_begin rootfs "${debs[@]##*/}" "${kdeb##*/}"
 
 sys=$WORK/sysroot        # unpacked packages: read from, never written into again
 root=$WORK/root          # the initramfs tree
@@ -65,8 +70,22 @@ host_xen=$(dpkg-query -W -f '${Version}' libxen-dev 2>/dev/null || true)
 xen_deb=$(printf '%s\n' "${debs[@]}" | grep "/xen-utils-$XEN_VERSION" | head -n1)
 [ "$host_xen" = "$(dpkg-deb -f "$xen_deb" Version)" ] ||
 	warn "host libxen-dev $host_xen differs from the image's Xen $(dpkg-deb -f "$xen_deb" Version); livetop may not run"
+# the manual's GUESTS section: the catalogue guests/build.sh writes, in its order
+{
+	echo ".SH GUESTS"
+	echo "The xenlive ISO's catalogue, in the order keys 1, 2, ... launch its entries"
+	echo "(a distro whose image did not build is left out and the rest move up):"
+	n=0
+	while read -r id; do
+		n=$((n + 1))
+		printf '.TP\n.B %s\n%s (\\fB%s\\fR)\n' "$n" "$(distro_field "$id" name)" "$id"
+	done < <(distro_ids)
+	echo ".PP"
+	echo "and last, when Debian's image built, the same image on Debian's own kernel"
+	printf "%s\n" "(\\fBdebian_stock\\fR), a fallback for odd hardware."
+} > "$WORK/guests.roff"
 # no debug info (it would name this build's directory): same bytes every build
-make -s -C "$TOP/monitor" O="$WORK/monitor" BACKEND=xen CFLAGS="-O2 -ffile-prefix-map=$TOP/=" \
+make -s -C "$TOP/monitor" O="$WORK/monitor" GUESTS="$WORK/guests.roff" BACKEND=xen CFLAGS="-O2 -ffile-prefix-map=$TOP/=" \
 	> "$WORK/monitor.log" 2>&1 || die "livetop did not build: $(tail -n 3 "$WORK/monitor.log")"
 for p in livetop xenlive-launch; do
 	strip -o "$WORK/monitor/$p.stripped" "$WORK/monitor/$p"
@@ -132,8 +151,8 @@ for f in 16:8x16 18x10:10x18 20x10:10x20 22x11:11x22 24x12:12x24 28x14:14x28 32x
 done
 rm "$WORK/font.psf"
 # dom0 has no troff: its `man` pages livetop's manual rendered here
-groff -man -Tutf8 -P-c -P-b -P-u "$TOP/monitor/livetop.1" > "$WORK/livetop.txt" 2>/dev/null ||
-	die "cannot render monitor/livetop.1 (groff)"
+groff -man -Tutf8 -P-c -P-b -P-u "$WORK/monitor/livetop.1" > "$WORK/livetop.txt" 2>/dev/null ||
+	die "cannot render the manual $WORK/monitor/livetop.1 (groff)"
 stage_file "$root" "$WORK/livetop.txt" usr/share/xenlive/man/livetop.txt
 
 # --- Xen configuration and hotplug scripts -----------------------------------------

@@ -161,7 +161,7 @@ static const struct action actions[] = {
 	  .bar_key = { "1-9" }, .bar = { "launch", "launch", "launch" },
 	  .help = "launch a guest of catalogue entry N:",
 	  .man = "Launch a guest of the Nth catalogue entry, as the help screen lists them\n"
-		 "(in the xenlive catalogue, for example, 1 is Debian).\n"
+		 "(GUESTS below lists the xenlive catalogue).\n"
 		 "If it does not fit, nothing is launched and the log explains.",
 	  .run = do_launch },
 	{ .keys = { 'f' }, .name = "f", .bar_key = { "f" }, .bar = { "fill", "fill", "fill" },

@@ -1,29 +1,14 @@
 #!/bin/bash
-# run.sh — the whole monitor test suite (what `make check` runs):
-# unit tests, CLI tests, the tmux TUI test, then the ASan/UBSan run.
-# Every check prints PASS:/FAIL:; the suite ends with "N passed, N failed"
-# and exits non-zero if anything failed. Env: O (build dir), MAKE.
+# run.sh — the whole monitor test suite (what `make check` runs): unit tests,
+# CLI tests, the tmux TUI test, then the ASan/UBSan run, through xenlive's
+# one suite runner (../tests/lib/suite.sh).  Ends with the total; exits
+# non-zero if anything failed.  Env: O (build dir), MAKE.
 set -u
-
 : "${O:=build}"
 : "${MAKE:=make}"
 cd "$(dirname "$0")/.." || exit 1
-log=$(mktemp /tmp/livetop-check.XXXXXX)
-trap 'rm -f "$log"' EXIT
-status=0
-
-step() { # step NAME COMMAND...
-	local name=$1 rc
-	shift
-	echo "== $name"
-	"$@" 2>&1 | tee -a "$log"
-	rc=${PIPESTATUS[0]}
-	if [ "$rc" -ne 0 ]; then
-		echo "FAIL: $name exits 0 (status $rc)" | tee -a "$log"
-		status=1
-	fi
-}
-
+. ../tests/lib/suite.sh
+suite_begin
 for t in "$O"/tests/test_*; do
 	[ -x "$t" ] || continue
 	step "$(basename "$t")" "$t"
@@ -31,8 +16,4 @@ done
 step cli.sh bash tests/cli.sh "$O"
 step tui.sh bash tests/tui.sh "$O"
 step asan "$MAKE" --no-print-directory -s asan O="$O"
-
-passed=$(grep -c '^PASS: ' "$log")
-failed=$(grep -c '^FAIL: ' "$log")
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
+suite_end

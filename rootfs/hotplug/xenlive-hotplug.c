@@ -14,7 +14,8 @@
  * physical-device (major:minor in hex, for blkback), physical-device-path
  * and hotplug-status=connected.  block remove detaches the loop device.
  * vif online: puts the interface on its bridge (xenstore "bridge", default
- * xenbr0) and brings it up, then hotplug-status=connected.
+ * dom0's BRIDGE from /etc/xenlive/config) and brings it up, then
+ * hotplug-status=connected.
  * On failure: hotplug-error (why) and hotplug-status=error, the same line on
  * stderr, exit 1, and no loop device left behind.
  * Environment from libxl: XENBUS_PATH (the backend directory), and for a
@@ -207,6 +208,22 @@ static int link_up(int s, const char *iface, bool up)
 	return ioctl(s, SIOCSIFFLAGS, &ifr);
 }
 
+/* dom0's bridge: BRIDGE= in /etc/xenlive/config (XENLIVE_CONFIG names
+ * another file), else xenbr0 */
+static void config_bridge(char *out, size_t len)
+{
+	const char *file = getenv("XENLIVE_CONFIG");
+	char line[256];
+	FILE *f = fopen(file && *file ? file : "/etc/xenlive/config", "re");
+
+	snprintf(out, len, "xenbr0");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "BRIDGE=", 7) && line[7] != '\n' && line[7])
+			snprintf(out, len, "%.*s", (int)strcspn(line + 7, "\n"), line + 7);
+	if (f)
+		fclose(f);
+}
+
 /* master_of IFACE: the bridge IFACE is a port of, or "" */
 static void master_of(const char *iface, char *out, size_t len)
 {
@@ -229,8 +246,8 @@ static int vif(const char *action)
 	if ((s = socket(AF_LOCAL, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		fail("socket: %s", strerror(errno));
 	if (!strcmp(action, "online") || !strcmp(action, "add")) {
-		char *bridge = xs_get("bridge"), path[128], master[IFNAMSIZ];
-		const char *br = bridge && *bridge ? bridge : "xenbr0";
+		char *bridge = xs_get("bridge"), path[128], master[IFNAMSIZ], dflt[IFNAMSIZ];
+		const char *br = bridge && *bridge ? bridge : (config_bridge(dflt, sizeof dflt), dflt);
 		struct ifreq ifr = { 0 };
 		struct stat st;
 

@@ -1,7 +1,6 @@
 #!/bin/sh
 # dom0 boot: mounts, modules, xenstored, xenconsoled, the boot medium, the
 # guest bridge; ends by printing "xenlive: ready ..." on every console.
-. /etc/xenlive/config
 PATH=/usr/sbin:/usr/bin
 export PATH
 
@@ -31,13 +30,9 @@ hostname xenlive
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
 ip link set lo up
 
-read -r cmdline < /proc/cmdline
-for opt in $cmdline; do
-	case $opt in
-	xenlive.entry=*) say "boot entry ${opt#*=}" ;;
-	xenlive.verbose=1) set -x ;;
-	esac
-done
+. /usr/lib/xenlive/settings
+[ -z "${XENLIVE_ENTRY:-}" ] || say "boot entry $XENLIVE_ENTRY"
+[ "${XENLIVE_VERBOSE:-}" != 1 ] || set -x
 
 # load MODULE...: one modprobe for all (each process costs under emulation);
 # names the ones that are neither loaded nor built in
