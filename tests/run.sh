@@ -2,40 +2,26 @@
 # usage: tests/run.sh [--quick] [TEST...]
 # Runs xenlive's tests and ends with one line: "N passed, N failed".
 # Each test is a program that prints "PASS: what" / "FAIL: what (why)" per
-# check and exits non-zero when any check failed.  --quick runs only the
-# tests that need neither root nor a built ISO.  TEST names (e.g. boot)
-# pick tests/test_NAME.sh.
+# check and exits non-zero when any check failed (the runner:
+# tests/lib/suite.sh).  TEST names pick tests/test_NAME.sh, or one of the
+# suites that live with their code: monitor (livetop) and agent
+# (xenlive-agent), built under build/.  --quick runs only the tests that need
+# neither root nor a built ISO.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 quick=(lint scripts monitor agent)
-full=(lint scripts monitor agent rpm build boot hardware guests livetop bench)
+full=(lint scripts monitor agent rpm build stages boot hardware guests livetop bench)
 if [ "${1:-}" = --quick ]; then shift; set -- "${quick[@]}"; fi
 [ $# -gt 0 ] || set -- "${full[@]}"
 
-mkdir -p build/tests
-passed=0 failed=0 broken=()
+. tests/lib/suite.sh
+suite_begin build/tests
 for t in "$@"; do
-	script=tests/test_$t.sh
-	[ -x "$script" ] || { echo "no such test: $t ($script)"; failed=$((failed + 1)); continue; }
-	echo "=== $t"
-	log=build/tests/$t.log
-	start=$(date +%s)
-	"$script" < /dev/null 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	p=$(grep -c '^PASS: ' "$log")
-	f=$(grep -c '^FAIL: ' "$log")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "FAIL: $t exited with status $rc without naming a failed check"
-		f=1
-	fi
-	if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ]; then
-		echo "FAIL: $t checked nothing"
-		f=1
-	fi
-	echo "=== $t: $p passed, $f failed ($(( $(date +%s) - start )) s)"
-	passed=$((passed + p)) failed=$((failed + f))
-	[ "$f" -eq 0 ] || broken+=("$t")
+	case $t in
+	monitor) step monitor make -s --no-print-directory -C monitor check O="$PWD/build/monitor" ;;
+	agent) step agent make -s --no-print-directory -C guests/agent check O="$PWD/build/agent" ;;
+	*) if [ -x "tests/test_$t.sh" ]; then step "$t" "tests/test_$t.sh"
+	   else echo "FAIL: no such test: $t (tests/test_$t.sh)"; suite_failed=$((suite_failed + 1)); fi ;;
+	esac
 done
-[ "${#broken[@]}" -eq 0 ] || echo "failed tests: ${broken[*]} (logs in build/tests/)"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+suite_end

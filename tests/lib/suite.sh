@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# The one test-suite runner, for tests/run.sh (make check) and for the
+# suites monitor/ and guests/agent/ run on their own (make -C DIR check):
+#   . tests/lib/suite.sh; suite_begin [LOGDIR]
+#   step NAME COMMAND...    (as many as there are)
+#   suite_end               prints the total; its status is the verdict
+# A step's output is shown and kept in LOGDIR/NAME.log; its "PASS: what" and
+# "FAIL: what (why)" lines are counted.  A step that exits non-zero without
+# a FAIL line, or that passes nothing, counts as one failure.  A suite run
+# inside another one's step prints its total as "=== total ..." so that the
+# outermost suite alone ends with the line "N passed, N failed".
+
+suite_begin() {
+	SUITE_LOGS=${1:-}
+	if [ -z "$SUITE_LOGS" ]; then
+		SUITE_LOGS=$(mktemp -d "${TMPDIR:-/tmp}/xenlive-suite.XXXXXX")
+		trap 'rm -rf "$SUITE_LOGS"' EXIT
+	fi
+	mkdir -p "$SUITE_LOGS"
+	suite_passed=0 suite_failed=0 suite_broken=()
+	suite_depth=${XENLIVE_SUITE_DEPTH:-0}
+	export XENLIVE_SUITE_DEPTH=$((suite_depth + 1))
+}
+
+# step NAME COMMAND...: runs one test program (stdin: nothing)
+step() {
+	local name=$1 log rc p f start
+	shift
+	log=$SUITE_LOGS/${name//\//_}.log
+	echo "=== $name"
+	start=$(date +%s)
+	"$@" < /dev/null 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^PASS: ' "$log")
+	f=$(grep -c '^FAIL: ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL: $name exited with status $rc without naming a failed check"
+		f=1
+	elif [ "$rc" -eq 0 ] && [ "$p" -eq 0 ]; then
+		echo "FAIL: $name checked nothing"
+		f=1
+	fi
+	echo "=== $name: $p passed, $f failed ($(($(date +%s) - start)) s)"
+	suite_passed=$((suite_passed + p)) suite_failed=$((suite_failed + f))
+	[ "$f" -eq 0 ] || suite_broken+=("$name")
+}
+
+suite_end() {
+	[ "${#suite_broken[@]}" -eq 0 ] || echo "failed: ${suite_broken[*]} (logs in $SUITE_LOGS)"
+	if [ "$suite_depth" -eq 0 ]; then
+		echo "$suite_passed passed, $suite_failed failed"
+	else
+		echo "=== total: $suite_passed passed, $suite_failed failed"
+	fi
+	[ "$suite_failed" -eq 0 ]
+}
