@@ -7,6 +7,9 @@
 # The RPM-built guest comes from a local RPM repository this test builds
 # (tests/rpmrepo), run through the same guests/centos/build.sh that uses the
 # CentOS Stream mirror on users' machines: no CentOS mirror is reachable here.
+# The same ISO (tests/lib/variant.sh) has a third, test-only distro added as
+# a folder (guests/tiny), which launches to ready, and was built with
+# BRIDGE=br1, which every guest's vif is put on.
 # pass and fail always succeed, so "A && pass || fail" is safe here
 # (SC2016: the single-quoted text is typed into a guest, expanded there)
 # shellcheck disable=SC2015,SC2317,SC2016
@@ -42,7 +45,7 @@ free0=$(free_mib)
 # launch NAME_VAR DISTRO: launch one guest, wait for ready, report the time
 launch() {
 	local distro=$1 n
-	qemu_cmd 60 "t0=\$(cut -d' ' -f1 /proc/uptime); n=\$(xenlive-launch $distro) && xenlive-wait \$n 90 && echo \"LAUNCHED \$n \$(awk -v a=\$t0 -v b=\$(cut -d' ' -f1 /proc/uptime) 'BEGIN { printf \"%.1f\", b - a }')\""
+	qemu_cmd 100 "t0=\$(cut -d' ' -f1 /proc/uptime); n=\$(xenlive-launch $distro) && xenlive-wait \$n 90 && echo \"LAUNCHED \$n \$(awk -v a=\$t0 -v b=\$(cut -d' ' -f1 /proc/uptime) 'BEGIN { printf \"%.1f\", b - a }')\""
 	n=$(echo "$QEMU_OUT" | awk '/^LAUNCHED/ { print $2 }')
 	if [ -n "$n" ]; then
 		pass "$distro: $n launched and ready, launch -> ready $(echo "$QEMU_OUT" | awk '/^LAUNCHED/ { print $3 }') s"
@@ -56,6 +59,20 @@ launch() {
 launch debian; d1=$LAUNCHED
 launch debian; d2=$LAUNCHED
 launch centos; c1=$LAUNCHED
+# the test-only third distro (tests/fixtures/distro-tiny, added as a folder)
+qemu_cmd 10 "grep '^tiny|' /media/xenlive/guests/catalog"
+echo "$QEMU_OUT" | grep -q '^tiny|Tiny busybox (xenlive test)|tiny.sqfs|40|36|' &&
+	pass "the distro folder guests/tiny is in the catalogue, named by its os-release: $(echo "$QEMU_OUT" | grep '^tiny|' | cut -d'|' -f1-5)" ||
+	fail "the catalogue has no tiny line from its descriptor: $QEMU_OUT"
+launch tiny; t1=$LAUNCHED
+# make BRIDGE=br1: dom0 made br1 (no xenbr0) and every guest's vif is on it
+domid() { qemu_cmd 10 "xl domid $1"; echo "$QEMU_OUT" | grep -E '^[0-9]+$' | tail -n1; }
+want=$(for n in $d1 $d2 $c1 $t1; do echo "vif$(domid "$n").0"; done | sort | xargs)
+qemu_cmd 10 'echo XENBR0=$(ls -d /sys/class/net/xenbr0 2>/dev/null | wc -l); echo PORTS $(ls /sys/class/net/br1/brif | grep ^vif | sort)'
+ports=$(echo "$QEMU_OUT" | sed -n 's/^PORTS //p' | xargs -rn1 | sort | xargs)
+[ -n "$t1" ] && echo "$QEMU_OUT" | grep -q '^XENBR0=0' && [ -n "$ports" ] && [ "$want" = "$ports" ] &&
+	pass "built with BRIDGE=br1: the guests' vifs are on br1 ($ports), there is no xenbr0" ||
+	fail "bridge br1: ports [$ports], expected [$want]: $QEMU_OUT"
 [ "$d1 $d2" = "debian-1 debian-2" ] && pass "instances are named debian-1, debian-2" || fail "names were '$d1' '$d2'"
 
 # console: a root prompt from autologin
@@ -116,13 +133,14 @@ pingpair() { # pingpair FROM TO
 [ -n "$d1" ] && [ -n "$d2" ] && pingpair "$d1" "$d2"
 [ -n "$d2" ] && [ -n "$c1" ] && pingpair "$d2" "$c1"
 [ -n "$c1" ] && [ -n "$d1" ] && pingpair "$c1" "$d1"
+[ -n "$t1" ] && [ -n "$d2" ] && pingpair "$t1" "$d2"
 if [ -n "$d1" ]; then
 	qemu_cmd 30 "ping -c 2 -W 3 \$(xenstore-read /local/domain/\$(xl domid $d1)/data/xenlive/ip) >/dev/null && echo DOM0-PING-OK"
 	echo "$QEMU_OUT" | grep -q DOM0-PING-OK && pass "dom0 pings $d1" || fail "dom0 cannot ping $d1"
 fi
 
 # destroy frees memory; the name is reused
-for n in $d1 $d2 $c1; do qemu_cmd 30 "xl destroy $n"; done
+for n in $d1 $d2 $c1 ${t1:-tiny-1}; do qemu_cmd 30 "xl destroy $n"; done
 sleep 2
 free1=$(free_mib)
 if [ -n "$free0" ] && [ -n "$free1" ] && [ "$free1" -ge $((free0 - 2)) ]; then
