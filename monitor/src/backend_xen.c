@@ -28,6 +28,7 @@
 #include "xalloc.h"
 #include "xenops.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -76,8 +77,8 @@ struct known {
 	double started;             /* libxl's start time, 0 = not read yet */
 	double sched_at;            /* when weight/cap were read, 0 = re-read */
 	int weight, cap;
-	double launched;            /* data/xenlive/launched, 0 = not there yet */
-	char distro[CAT_ID_MAX];    /* data/xenlive/distro, "" = not there yet */
+	double launched;            /* /libxl/ID/xenlive/launched (dom0's), 0 = not there yet */
+	char distro[CAT_ID_MAX];    /* /libxl/ID/xenlive/distro (dom0's), "" = not there yet */
 };
 
 struct xenb {
@@ -114,22 +115,43 @@ static void say(struct xenb *x, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* xenstore read of /local/domain/ID/data/xenlive/KEY into out ("" if absent). */
-static void xl_read(struct xenb *x, int id, const char *key, char *out, size_t len)
+/* xenstore read of PATH into out ("" if absent), at most len - 1 bytes */
+static void xs_text(struct xenb *x, const char *path, char *out, size_t len)
 {
-	char path[128];
 	unsigned n = 0;
 	char *v;
 
 	out[0] = '\0';
-	if (!x->xs)
-		return;
-	snprintf(path, sizeof path, "/local/domain/%d/data/xenlive/%s", id, key);
-	v = xs_read(x->xs, XBT_NULL, path, &n);
-	if (!v)
+	if (!x->xs || !(v = xs_read(x->xs, XBT_NULL, path, &n)))
 		return;
 	snprintf(out, len, "%.*s", (int)n, v);
 	free(v);
+}
+
+/* A guest's own key /local/domain/ID/data/xenlive/KEY: its root writes
+ * what it likes there, so every byte that is not printable ASCII (control
+ * bytes, escape sequences, DEL, anything >= 0x80) becomes '?' here, where
+ * it enters livetop: nothing a guest writes reaches a terminal raw. */
+static void xl_read(struct xenb *x, int id, const char *key, char *out, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof path, "/local/domain/%d/data/xenlive/%s", id, key);
+	xs_text(x, path, out, len);
+	for (char *c = out; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+			*c = '?';
+}
+
+/* What dom0 recorded when it created guest ID (xenops_create), under
+ * /libxl/ID/xenlive/KEY: no guest can write there, and libxl removes it
+ * with the domain. */
+static void dom0_read(struct xenb *x, int id, const char *key, char *out, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof path, "/libxl/%d/xenlive/%s", id, key);
+	xs_text(x, path, out, len);
 }
 
 static struct known *known_get(struct xenb *x, int id, const char *name)
@@ -420,7 +442,7 @@ static void read_agent(struct xenb *x, double now, struct dom_sample *o, struct 
 	char buf[64];
 
 	if (!k->distro[0])
-		xl_read(x, o->id, "distro", k->distro, sizeof k->distro);
+		dom0_read(x, o->id, "distro", k->distro, sizeof k->distro);
 	xstrlcpy(o->distro, k->distro, sizeof o->distro);
 	if (!o->distro[0]) {   /* not launched by us: guess from "distro-N" */
 		const char *dash = strrchr(o->name, '-');
@@ -432,7 +454,7 @@ static void read_agent(struct xenb *x, double now, struct dom_sample *o, struct 
 	if (o->state == DS_READY && k->ready_at == 0)
 		k->ready_at = now;
 	if (k->launched == 0) {
-		xl_read(x, o->id, "launched", buf, sizeof buf);
+		dom0_read(x, o->id, "launched", buf, sizeof buf);
 		k->launched = buf[0] ? strtod(buf, NULL) : 0;
 	}
 	if (k->ready_at > 0 && k->launched > 0 && k->ready_at >= k->launched)
@@ -461,8 +483,13 @@ static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct do
 		o->net_rx_bytes += xenstat_network_tbytes(net);
 		o->net_tx_bytes += xenstat_network_rbytes(net);
 	}
-	if (k && k->started == 0)
-		k->started = (double)libxl_vm_get_start_time(x->ctx, (uint32_t)o->id);
+	/* until libxl has written it, the start time reads as (uint32_t)-1
+	 * (or 0): keep asking rather than keep that */
+	if (k && k->started == 0) {
+		uint32_t t = libxl_vm_get_start_time(x->ctx, (uint32_t)o->id);
+
+		k->started = t == (uint32_t)-1 ? 0 : (double)t;
+	}
 	o->started = k ? k->started : 0;
 	o->boot_secs = -1;
 	read_sched(x, now, o, k);
@@ -770,7 +797,13 @@ static int xen_workload(struct backend *b, double now, int id, const struct work
 		return -1;
 	}
 	if (r->kind == WL_PING) {
+		struct in_addr a;
+
 		xl_read(x, r->target_id, "ip", ip, sizeof ip);
+		if (ip[0] && inet_pton(AF_INET, ip, &a) != 1) {
+			snprintf(err, errlen, "domain %d reports '%s' as its IP address, which is not one", r->target_id, ip);
+			return -1;
+		}
 		if (!ip[0]) {
 			snprintf(err, errlen, "domain %d has not reported an IP address "
 				 "(data/xenlive/ip)", r->target_id);

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -82,11 +83,18 @@ static void print_text(struct app *a, bool utf8)
 	}
 }
 
+/* One CSV field (RFC 4180: quoted when it holds , " CR or LF, quotes
+ * doubled).  Text that a spreadsheet would run as a formula (= + - @ TAB CR
+ * first, and not a number) gets a leading ' so it stays text. */
 static void csv_field(const char *s, bool first)
 {
+	char *end;
+
 	if (!first)
 		putchar(',');
-	if (strpbrk(s, ",\"\n")) {
+	if (strchr("=+-@\t\r", s[0]) && s[0] && (strtod(s, &end), *end || end == s))
+		putchar('\'');
+	if (strpbrk(s, ",\"\r\n")) {
 		putchar('"');
 		for (; *s; s++) {
 			if (*s == '"')

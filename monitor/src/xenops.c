@@ -133,7 +133,7 @@ static void xs_printf(struct xs_handle *xs, uint32_t domid, const char *key,
 	char path[128], val[128];
 	va_list ap;
 
-	snprintf(path, sizeof path, "/local/domain/%u/data/xenlive/%s", domid, key);
+	snprintf(path, sizeof path, "/libxl/%u/xenlive/%s", domid, key);
 	va_start(ap, fmt);
 	vsnprintf(val, sizeof val, fmt, ap);
 	va_end(ap);

@@ -29,7 +29,8 @@ void xenops_log_init(struct xenops_log *l, int echo);
 libxl_ctx *xenops_ctx(struct xenops_log *l, char *err, size_t errlen);
 
 /* Create, start (unpause) and mark a PV guest. launch_t (wall clock) is
- * recorded as data/xenlive/launched for the launch -> ready time. On
+ * recorded as /libxl/ID/xenlive/launched (dom0-only, removed by libxl with
+ * the domain) for the launch -> ready time, with the distro. On
  * failure nothing is left behind (a half-built domain is destroyed) and
  * err says why ("not enough free memory: needs 50 MiB, 41 MiB free",
  * or libxl's last error). */
