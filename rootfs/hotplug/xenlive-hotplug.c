@@ -26,6 +26,9 @@
 #include <libgen.h>
 #include <linux/if_bridge.h>
 #include <linux/loop.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <stdarg.h>
@@ -236,6 +239,89 @@ static void master_of(const char *iface, char *out, size_t len)
 	snprintf(out, len, "%s", n > 0 ? basename(target) : "");
 }
 
+/* ---- the guest's port: only its own MAC gets in ----------------------------
+ * A guest's root can send frames with any source MAC.  Its bridge port is
+ * locked (Linux >= 5.18: only source MACs with a static FDB entry for that
+ * port pass), does not learn, and has one static entry: the MAC dom0 gave
+ * the guest (the backend's "mac", which the guest cannot write). */
+
+struct nlreq {
+	struct nlmsghdr h;
+	union {
+		struct ndmsg nd;
+		struct ifinfomsg ifi;
+	};
+	char attrs[64];
+};
+
+/* nl_attr REQ TYPE DATA LEN: appends one attribute; returns it */
+static struct nlattr *nl_attr(struct nlreq *r, unsigned short type, const void *data, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)((char *)r + NLMSG_ALIGN(r->h.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = (unsigned short)(NLA_HDRLEN + len);
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+	r->h.nlmsg_len = NLMSG_ALIGN(r->h.nlmsg_len) + NLA_ALIGN(a->nla_len);
+	return a;
+}
+
+/* nl_talk REQ: sends REQ, returns the kernel's answer (0 or -errno) */
+static int nl_talk(struct nlreq *r)
+{
+	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+	} ack;
+	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), rc = -EIO;
+
+	if (s < 0)
+		return -errno;
+	r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (sendto(s, r, r->h.nlmsg_len, 0, (struct sockaddr *)&k, sizeof k) < 0)
+		rc = -errno;
+	else if (recv(s, &ack, sizeof ack, 0) >= (ssize_t)sizeof ack.h && ack.h.nlmsg_type == NLMSG_ERROR)
+		rc = ack.e.error;
+	close(s);
+	return rc;
+}
+
+static void lock_port(const char *iface, unsigned idx)
+{
+	char *mac = xs_get("mac");
+	unsigned char lladdr[6];
+	unsigned char on = 1, off = 0;
+	struct nlreq r;
+	struct nlattr *nest;
+	int rc;
+
+	if (!mac || sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &lladdr[0], &lladdr[1], &lladdr[2],
+			   &lladdr[3], &lladdr[4], &lladdr[5]) != 6)
+		fail("no usable mac for %s in %s (got '%s')", iface, base, mac ? mac : "");
+	memset(&r, 0, sizeof r);
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof r.nd);
+	r.h.nlmsg_type = RTM_NEWNEIGH;
+	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	r.nd = (struct ndmsg){ .ndm_family = AF_BRIDGE, .ndm_ifindex = (int)idx,
+			       .ndm_state = NUD_NOARP, .ndm_flags = NTF_MASTER };
+	nl_attr(&r, NDA_LLADDR, lladdr, sizeof lladdr);
+	if ((rc = nl_talk(&r)) < 0)
+		fail("could not add %s's address %s to the bridge: %s", iface, mac, strerror(-rc));
+	memset(&r, 0, sizeof r);
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof r.ifi);
+	r.h.nlmsg_type = RTM_SETLINK;
+	r.ifi = (struct ifinfomsg){ .ifi_family = AF_BRIDGE, .ifi_index = (int)idx };
+	nest = nl_attr(&r, IFLA_PROTINFO | NLA_F_NESTED, NULL, 0);
+	nl_attr(&r, IFLA_BRPORT_LEARNING, &off, 1);
+	nl_attr(&r, IFLA_BRPORT_LOCKED, &on, 1);
+	nest->nla_len = (unsigned short)((char *)&r + r.h.nlmsg_len - (char *)nest);
+	if ((rc = nl_talk(&r)) < 0)
+		fail("could not lock %s's bridge port to %s: %s", iface, mac, strerror(-rc));
+	free(mac);
+}
+
 static int vif(const char *action)
 {
 	const char *iface = getenv("vif");
@@ -260,6 +346,7 @@ static int vif(const char *action)
 		master_of(iface, master, sizeof master);
 		if (strcmp(master, br) && ioctl(s, SIOCBRADDIF, &ifr) < 0)
 			fail("could not put %s on %s: %s", iface, br, strerror(errno));
+		lock_port(iface, (unsigned)ifr.ifr_ifindex);
 		if (link_up(s, iface, true) < 0)
 			fail("could not bring %s up: %s", iface, strerror(errno));
 		if (xs_put("hotplug-status", "connected", (const char *)NULL) < 0)

@@ -28,6 +28,13 @@ ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /run/xenlive /run/lock /run/xen /run/xenstored /var/log/xen/console /var/lib/xen /media/xenlive
 hostname xenlive
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
+# no SysRq: garbage on the serial line (Ctrl-O on hvc0, Break) must not be
+# able to reboot or power off a live demo; nothing here needs it
+echo 0 > /proc/sys/kernel/sysrq
+# guests' console logs on their own small tmpfs: a guest's root printing
+# without end fills 4 MiB at most, never dom0's memory (console-logs below
+# keeps each log short and removes it with its guest)
+mount -t tmpfs -o size=4m,mode=0755,nosuid,nodev,noexec tmpfs /var/log/xen/console
 ip link set lo up
 
 . /usr/lib/xenlive/settings
@@ -76,6 +83,13 @@ until xenstore-read -s / >/dev/null 2>&1; do
 done
 "$XEN_BIN"/xen-init-dom0 > /run/xenlive/xen-init-dom0.log 2>&1 || fail "xen-init-dom0 failed (see /run/xenlive/xen-init-dom0.log)"
 "$XEN_BIN"/xenconsoled --pid-file=/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console || fail "xenconsoled did not start"
+/usr/lib/xenlive/console-logs /var/log/xen/console &
+echo $! > /run/xenlive/console-logs.pid
+# the toolstack's daemons are the last the OOM killer may pick: without
+# them no guest can be managed, and dom0 cannot recover
+for p in /run/xenstored.pid /run/xenconsoled.pid /run/xenlive/console-logs.pid; do
+	echo -1000 > "/proc/$(cat "$p" 2>/dev/null)/oom_score_adj" 2>/dev/null || fail "cannot protect $p's daemon from the OOM killer"
+done
 
 # --- guest network: a bridge shared by dom0 and the guests, not routed -----
 if ! { ip link add name "$BRIDGE" type bridge stp_state 0 forward_delay 0 &&
