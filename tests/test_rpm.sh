@@ -72,7 +72,8 @@ build() {
 	shift 2
 	RC=0
 	timeout 600 env CACHE="$TMPD/cache" CENTOS_REPOS="test=$url" CENTOS_PACKAGES="$pkgs" \
-		CENTOS_GPGKEY="${url}RPM-GPG-KEY-test" "$@" guests/centos/build.sh "$out" \
+		CENTOS_GPGKEY="${url}RPM-GPG-KEY-test" CENTOS_GPGFINGERPRINT="$(cat "$repo/RPM-GPG-KEY-test.fpr")" \
+		"$@" guests/centos/build.sh "$out" \
 		> "$TMPD/out.log" 2> "$TMPD/err" || RC=$?
 }
 rpm_gets() { grep -c 'GET /[^ ]*\.rpm ' "$TMPD/http.log"; }
@@ -152,6 +153,16 @@ for p in unsigned tampered; do
 		pass "the $p package is refused: $(tail -n1 "$TMPD/err" | sed 's/ (dnf log.*//')"
 	else fail "$p package: status $RC, $(tail -n1 "$TMPD/err"), output $(ls "$TMPD/out-$p" 2>&1)"; fi
 done
+
+# a key other than the pinned one, and unsigned installs without saying so, are refused
+build "$TMPD/out-otherkey" xenlive-test-base CENTOS_GPGFINGERPRINT=99DB70FAE1D7CE227FB6488205B555B38483C65D
+if [ "$RC" -eq 1 ] && grep -q 'has fingerprint [0-9A-F]\{40\}, not a pinned one' "$TMPD/err" && [ ! -e "$TMPD/out-otherkey" ]
+then pass "a signing key whose fingerprint is not pinned is refused: $(tail -n1 "$TMPD/err")"
+else fail "unpinned key: status $RC, stderr: $(tr '\n' '|' < "$TMPD/err")"; fi
+build "$TMPD/out-nocheck" xenlive-test-base CENTOS_GPGCHECK=0
+if [ "$RC" -eq 1 ] && grep -q 'CENTOS_ALLOW_UNSIGNED=1' "$TMPD/err" && [ ! -e "$TMPD/out-nocheck" ]
+then pass "CENTOS_GPGCHECK=0 alone is refused: $(tail -n1 "$TMPD/err")"
+else fail "GPGCHECK=0: status $RC, stderr: $(tr '\n' '|' < "$TMPD/err")"; fi
 
 # --- unreachable mirror and key: status 3, one line, nothing left behind ---------------------------
 RC=0

@@ -15,7 +15,11 @@
 #                     AppStream under CENTOS_MIRROR); any RPM repository works
 #   CENTOS_GPGKEY     signing key(s), URLs or files, space-separated (default: the
 #                     CentOS Official key as centos.org publishes it)
-#   CENTOS_GPGCHECK   1: every package must carry a good signature by CENTOS_GPGKEY
+#   CENTOS_GPGFINGERPRINT  the fingerprints (40 hex digits, space-separated) the
+#                     keys must have; the CentOS Official key's for release 8 and 9
+#   CENTOS_GPGCHECK   1: every package must carry a good signature by CENTOS_GPGKEY;
+#                     0 is refused unless CENTOS_ALLOW_UNSIGNED=1 (package scripts
+#                     run as root on the build machine)
 #   CENTOS_PACKAGES   packages to install (dependencies follow, weak ones do not)
 #   CACHE             dnf keeps metadata and packages in $CACHE/dnf/centos
 #   SOURCE_DATE_EPOCH timestamp of every file in the image
@@ -27,8 +31,11 @@ STAGE=centos
 : "${CENTOS_REPOS:=baseos=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/BaseOS/x86_64/os/ appstream=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/AppStream/x86_64/os/}"
 if [ "$CENTOS_RELEASE" -ge 10 ] 2>/dev/null; then
 	: "${CENTOS_GPGKEY:=https://www.centos.org/keys/RPM-GPG-KEY-CentOS-Official-SHA256}"
+	: "${CENTOS_GPGFINGERPRINT:=}"   # not pinned here yet: the user names it
 else
 	: "${CENTOS_GPGKEY:=https://www.centos.org/keys/RPM-GPG-KEY-CentOS-Official}"
+	# "CentOS (CentOS Official Signing Key) <security@centos.org>", 0x8483C65D
+	: "${CENTOS_GPGFINGERPRINT:=99DB70FAE1D7CE227FB6488205B555B38483C65D}"
 fi
 : "${CENTOS_GPGCHECK:=1}"
 : "${CENTOS_PACKAGES:=centos-stream-release setup filesystem bash coreutils-single glibc-minimal-langpack systemd util-linux iproute iputils procps-ng vim-minimal rootfiles}"
@@ -42,8 +49,12 @@ case $CENTOS_RELEASE in [0-9] | [1-9][0-9]) ;; *) die "CENTOS_RELEASE must be a 
 case $CENTOS_GPGCHECK in 0 | 1) ;; *) die "CENTOS_GPGCHECK must be 0 or 1, not '$CENTOS_GPGCHECK'" ;; esac
 case $SOURCE_DATE_EPOCH in '' | *[!0-9]*) die "SOURCE_DATE_EPOCH must be a number of seconds" ;; esac
 [ -n "${CENTOS_PACKAGES// /}" ] || die "CENTOS_PACKAGES is empty"
-for tool in dnf rpm mksquashfs curl mknod; do
-	command -v "$tool" > /dev/null || die "$tool not found (apt-get install dnf rpm squashfs-tools curl)"
+[ "$CENTOS_GPGCHECK" = 1 ] || [ "${CENTOS_ALLOW_UNSIGNED:-0}" = 1 ] ||
+	die "CENTOS_GPGCHECK=0 would install unchecked packages whose scripts run as root here; set CENTOS_ALLOW_UNSIGNED=1 too to do it anyway"
+[ "$CENTOS_GPGCHECK" = 0 ] || [ -n "${CENTOS_GPGFINGERPRINT// /}" ] ||
+	die "no pinned signing-key fingerprint for CentOS Stream $CENTOS_RELEASE: set CENTOS_GPGFINGERPRINT (see https://www.centos.org/keys/)"
+for tool in dnf rpm mksquashfs curl mknod gpg; do
+	command -v "$tool" > /dev/null || die "$tool not found (apt-get install dnf rpm squashfs-tools curl gpg)"
 done
 [ "$(id -u)" = 0 ] || die "must run as root (dnf installs files owned by other users)"
 
@@ -87,7 +98,7 @@ parent=$(dirname "$outdir")
 mkdir -p "$parent"
 tmp=$(mktemp -d "$parent/.centos-build.XXXXXX")
 on_exit "rm -rf '$tmp'"
-mkdir -p "$tmp/keys" "$tmp/out"
+mkdir -p "$tmp/keys" "$tmp/out" && mkdir -m 0700 "$tmp/gnupg"
 
 for i in "${!repo_names[@]}"; do
 	rc=0
@@ -116,6 +127,12 @@ if [ "$CENTOS_GPGCHECK" = 1 ]; then
 		*) die "cannot read the signing key $k ($(tail -n1 "$f.err" | sed 's/^curl: ([0-9]*) //'); set CENTOS_GPGKEY)" ;;
 		esac
 		grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$f" || die "$k is not an armored PGP public key"
+		fpr=$(GNUPGHOME=$tmp/gnupg gpg --batch --quiet --show-keys --with-colons "$f" 2>/dev/null |
+			awk -F: '$1 == "fpr" { print $10; exit }')
+		case " ${CENTOS_GPGFINGERPRINT^^} " in
+		*" ${fpr:-none} "*) ;;
+		*) die "the signing key $k has fingerprint ${fpr:-unknown}, not a pinned one (CENTOS_GPGFINGERPRINT)" ;;
+		esac
 		keys+=("$f")
 	done
 	[ "${#keys[@]}" -gt 0 ] || die "CENTOS_GPGCHECK=1 but CENTOS_GPGKEY names no key"

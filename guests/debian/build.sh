@@ -8,6 +8,7 @@
 # under the tree, in reverse order, on any exit.
 STAGE=debian
 . "$(dirname "$0")/../../scripts/lib.sh"
+. "$TOP/scripts/apt.sh"   # DEBIAN_KEYRING
 out=${1:?usage: guests/debian/build.sh OUTDIR}
 here=$TOP/guests/debian
 : "${MIRROR:?}" "${SUITE:?}" "${SOURCE_DATE_EPOCH:?}"
@@ -25,7 +26,10 @@ on_exit "unmount_all; rm -rf '$work'"
 include=$(sed 's/#.*//' "$here/packages" | xargs | tr ' ' ,)
 mkdir -p "$CACHE/debootstrap"
 info "debootstrap $SUITE (minbase + $include) from $MIRROR"
+[ -f "$DEBIAN_KEYRING" ] || die "Debian archive keyring $DEBIAN_KEYRING missing (apt-get install debian-archive-keyring)"
+# every Release file checked against Debian's keyring: no unsigned mirror
 if ! debootstrap --variant=minbase --include="$include" --cache-dir="$CACHE/debootstrap" \
+	--keyring="$DEBIAN_KEYRING" --force-check-gpg \
 	"$SUITE" "$root" "$MIRROR" > "$work/debootstrap.log" 2>&1; then
 	unmount_all
 	die "debootstrap failed (mirror $MIRROR, override with MIRROR=...): $(grep -m1 -E '^[EW]:' "$work/debootstrap.log" || tail -n1 "$work/debootstrap.log")"

@@ -27,7 +27,8 @@ variant_iso() {
 	cp -a build/hypervisor "$v/build/"   # an unchanged stage: reused
 	make -s -C "$v/src" BUILD="$v/build" OUT="$v/out" REQUIRE_GUESTS=1 BRIDGE=br1 \
 		CENTOS_REPOS="test=http://127.0.0.1:$port/" CENTOS_PACKAGES=xenlive-test-base \
-		CENTOS_GPGKEY="http://127.0.0.1:$port/RPM-GPG-KEY-test" > "$TMPD/variant.log" 2>&1 || rc=$?
+		CENTOS_GPGKEY="http://127.0.0.1:$port/RPM-GPG-KEY-test" CENTOS_GPGFINGERPRINT="$(cat "$repo/RPM-GPG-KEY-test.fpr")" \
+		> "$TMPD/variant.log" 2>&1 || rc=$?
 	kill "$srv" 2>/dev/null
 	wait "$srv" 2>/dev/null
 	[ "$rc" = 0 ] || { echo "variant: make failed: $(grep -E 'error' "$TMPD/variant.log" | tail -n 3)" >&2; return 1; }

@@ -10,6 +10,7 @@
 #   DIR/xenlive-test-unsigned-*.rpm  not signed                (must be refused)
 #   DIR/xenlive-test-tampered-*.rpm  signed, payload altered afterwards (must be refused)
 #   DIR/RPM-GPG-KEY-test             the public half of a throwaway signing key
+#   DIR/RPM-GPG-KEY-test.fpr         its fingerprint (for CENTOS_GPGFINGERPRINT)
 #   DIR/repodata/                    createrepo_c metadata
 # The key is generated in a temporary GNUPGHOME and deleted on exit.
 # Environment: BUSYBOX_DEB  Debian's busybox-static .deb to use (default: fetched
@@ -70,6 +71,7 @@ info "generating a throwaway signing key"
 gpg --batch --quiet --passphrase '' --quick-gen-key "$key_uid" rsa2048 sign never 2> "$tmp/gpg.log" ||
 	die "gpg key generation failed: $(tail -n1 "$tmp/gpg.log")"
 gpg --batch --armor --export "$key_uid" > "$tmp/RPM-GPG-KEY-test"
+gpg --batch --with-colons --fingerprint "$key_uid" | awk -F: '$1 == "fpr" { print $10; exit }' > "$tmp/RPM-GPG-KEY-test.fpr"
 info "signing"
 rpmsign --addsign --define "__gpg $(command -v gpg)" --define "_gpg_name $key_uid" --define "_gpg_path $GNUPGHOME" \
 	"$tmp"/xenlive-test-base-*.rpm "$tmp"/xenlive-test-release-*.rpm "$tmp"/xenlive-test-sysconf-*.rpm \
@@ -95,7 +97,7 @@ for p in "$tmp"/xenlive-test-unsigned-*.rpm "$t"; do
 		die "${p##*/} passes the signature check but must not"
 done
 
-mv "$tmp"/*.rpm "$tmp/RPM-GPG-KEY-test" "$dir/"
+mv "$tmp"/*.rpm "$tmp/RPM-GPG-KEY-test" "$tmp/RPM-GPG-KEY-test.fpr" "$dir/"
 createrepo_c --quiet "$dir" > "$tmp/createrepo.log" 2>&1 ||
 	die "createrepo_c failed: $(tail -n1 "$tmp/createrepo.log")"
 info "repository ready in $dir ($(cd "$dir" && echo *.rpm))"
