@@ -5,6 +5,7 @@
 #   qemu_send TEXT                 type TEXT (no newline), all at once
 #   qemu_type TEXT                 type TEXT at a pace the console keeps up with
 #   qemu_cmd SECONDS COMMAND       run a shell command in dom0; sets QEMU_OUT, returns its status
+#   qemu_guest_type GUEST TEXT     type a line into a guest's console (xl console), back to dom0
 #   qemu_stop                      stop the machine
 #   qemu_qmp COMMAND ARG...        act on the machine through QMP (tests/lib/qmp.py:
 #                                  screendump, sendkey, device_add, device_del, hmp)
@@ -110,6 +111,27 @@ qemu_cmd() {
 	return "$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed -n "s/.*@@E$n=\([0-9]*\)@@.*/\1/p" | tail -n1)"
 }
 
+# qemu_guest_type NAME TEXT: types a line into guest NAME's console with
+# xl console (from dom0's shell), waits for the guest's root@NAME prompt
+# after it, leaves with Ctrl-] back to dom0's prompt
+qemu_guest_type() {
+	qemu_mark
+	qemu_send "xl console $1"$'\r'
+	sleep 1
+	qemu_send $'\r'
+	qemu_wait "root@$1" 20 "$1's prompt through xl console" || { qemu_unmark; return 1; }
+	qemu_mark
+	qemu_send "$2"$'\r'
+	qemu_wait "root@$1" 20 "$1's prompt after the command"
+	# xenconsole leaves only when Ctrl-] arrives alone in one read
+	sleep 0.5
+	qemu_send $'\x1d'
+	sleep 1
+	qemu_mark
+	qemu_send $'\r'
+	qemu_wait 'xenlive# ' 20 "dom0's prompt after Ctrl-]"
+	qemu_unmark
+}
 qemu_qmp() { python3 tests/lib/qmp.py "$QEMU_TMP/$QEMU_NAME.qmp" "$@"; }
 
 qemu_stop() {
