@@ -21,10 +21,11 @@ grep -q 'QUICK MODE' "$report" && pass "the report says it is a quick run" || fa
 
 # cell ROW_PREFIX COLUMN: the table cell (2 = xenlive, 3 = alternative)
 cell() { awk -F' [|] ' -v r="$1" -v c="$2" 'index($1, "| " r) == 1 { print $c; exit }' "$report"; }
-number() { # ROW: the xenlive cell starts with a number
-	local v
+number() { # ROW: the xenlive cell starts with a number above 0 (a file
+	local v      # or a run that is missing is "not measured", never 0.0)
 	v=$(cell "$1" 2)
-	if [[ $v =~ ^[0-9]+(\.[0-9]+)?([^0-9]|$) ]]; then pass "measured: $1 = $v"; else fail "not a measurement: $1 = '${v:-no such row}'"; fi
+	if [[ $v =~ ^[0-9]+(\.[0-9]+)?([^0-9]|$) ]] && awk -v v="$v" 'BEGIN { exit !(v + 0 > 0) }'; then pass "measured: $1 = $v"
+	else fail "not a measurement: $1 = '${v:-no such row}'"; fi
 }
 for row in "ISO size" "– Xen" "– dom0 kernel" "– dom0 initramfs" "– Debian guest image" \
 	"Boot, BIOS CD" "Boot, UEFI CD" "dom0_mem" "dom0 memory used" "dom0 memory not available" \
@@ -41,9 +42,14 @@ v=$(cell "livetop CPU" 3)
 v=$(cell "ISO size" 3)
 [[ $v == "not measured (quick mode)" ]] && pass "the live-build column says why it is empty: $v" || fail "live-build cell in quick mode: '$v'"
 
-# one "how measured" line per table row
-rows=$(awk -F' [|] ' 'NR > 2 && /^\| / && $1 != "| Figure" && $1 !~ /^\|---/' "$report" | wc -l)
-hows=$(grep -c '^- \*\*' "$report")
-[ "$rows" -gt 10 ] && [ "$hows" -ge "$rows" ] && pass "every one of the $rows figures says how it was measured ($hows lines)" ||
-	fail "$rows table rows but $hows 'how measured' lines"
+# each table row's figure has its own "how measured" line, with words in it
+mapfile -t figures < <(awk -F' [|] ' '/^\| / && $1 != "| Figure" && $1 !~ /^\|---/ { sub(/^[|] /, "", $1); print $1 }' "$report")
+missing=()
+for f in "${figures[@]}"; do
+	how=$(grep -F -- "- **$f**: " "$report" | head -n1)
+	how=${how#*\*\*: }
+	[ "${#how}" -ge 20 ] || missing+=("$f")
+done
+[ "${#figures[@]}" -gt 10 ] && [ "${#missing[@]}" -eq 0 ] && pass "each of the ${#figures[@]} figures says how it was measured" ||
+	fail "${#figures[@]} figures; without a 'how measured' line of its own: ${missing[*]}"
 finish

@@ -30,13 +30,23 @@ boot() {
 	else
 		fail "$name: dom0 did not report its boot medium as $medium"
 	fi
-	# the default entries start livetop on the console; it quits (q, y) to a shell
-	qemu_wait 'xenlive# | livetop ' 60 "livetop or a shell prompt" || { fail "$name: neither livetop nor a shell came up"; return 1; }
-	if tr -d '\r' < "$QEMU_LOG" | grep -q ' livetop '; then
+	# the default entries start livetop on the console (its top line names
+	# Xen's version); it quits (q, y) to a shell
+	qemu_wait 'xenlive# | livetop .*Xen 4\.17|livetop ended' 60 "livetop or a shell prompt" ||
+		{ fail "$name: neither livetop nor a shell came up"; return 1; }
+	if tr -d '\r' < "$QEMU_LOG" | grep -q 'livetop ended'; then
+		fail "$name: livetop ended by itself: $(tr -d '\r' < "$QEMU_LOG" | grep -m1 -B2 'livetop ended' | head -n1)"
+	elif tr -d '\r' < "$QEMU_LOG" | grep -qE ' livetop .*Xen 4\.17'; then
 		pass "$name: livetop came up on the serial console"
 		qemu_send q; sleep 1; qemu_send y
 	fi
 	qemu_wait 'xenlive# ' 30 "shell prompt" || { fail "$name: no shell prompt on the serial console"; return 1; }
+	# rc.boot says "xenlive: error: ..." for anything that went wrong
+	if tr -d '\r' < "$QEMU_LOG" | grep -q 'xenlive: error:'; then
+		fail "$name: the boot printed errors: $(tr -d '\r' < "$QEMU_LOG" | grep 'xenlive: error:' | head -n 3 | tr '\n' ' ')"
+	else
+		pass "$name: the boot printed no 'xenlive: error:' line"
+	fi
 }
 
 # --- the harness itself fails on a timeout and shows the console ----------------------
@@ -73,13 +83,13 @@ if boot bios-cd /dev/sr0 "${cd_args[@]}"; then
 	echo "$QEMU_OUT" | grep '^xenlive-selftest: ' | sed 's/^/    /'
 	qemu_cmd 30 'xl list | grep -c selftest'
 	echo "$QEMU_OUT" | grep -qx 0 && pass "bios-cd: no guest left after the self-test" || fail "bios-cd: guest left: $QEMU_OUT"
-	qemu_stop
 fi
+qemu_stop   # also after a failed boot: the next machine starts alone
 
 # --- the other boot paths ----------------------------------------------------------------------
-boot bios-usb '/dev/sd[a-z][0-9]*' "${usb_args[@]}" && qemu_stop
-boot uefi-cd /dev/sr0 -bios "$OVMF" "${cd_args[@]}" && qemu_stop
-boot uefi-usb '/dev/sd[a-z][0-9]*' -bios "$OVMF" "${usb_args[@]}" && qemu_stop
+boot bios-usb '/dev/sd[a-z][0-9]*' "${usb_args[@]}"; qemu_stop
+boot uefi-cd /dev/sr0 -bios "$OVMF" "${cd_args[@]}"; qemu_stop
+boot uefi-usb '/dev/sd[a-z][0-9]*' -bios "$OVMF" "${usb_args[@]}"; qemu_stop
 
 # --- the menus' serial-console entry, chosen with its hotkey -----------------------------------
 menu() { # menu NAME MENU_MARKER KEYS QEMU_ARGS...

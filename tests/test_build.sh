@@ -96,18 +96,22 @@ mkdir -p "$fresh"
 # start with SIGINT ignored, so restore it first)
 setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' make -s BUILD="$fresh/build" OUT="$fresh/out" > "$TMPD/make4" 2>&1 &
 pid=$!
-for _ in $(seq 600); do [ -d "$fresh/build/rootfs.work/root" ] && break; sleep 0.1; done
+was_there=no
+for _ in $(seq 600); do [ -d "$fresh/build/rootfs.work/root" ] && { was_there=yes; break; }; sleep 0.1; done
 sleep 2
+[ -d "$fresh/build/rootfs.work" ] || was_there=no   # the signal must land while it works
 kill -INT -- "-$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
+rc=0
+wait "$pid" 2>/dev/null || rc=$?
 sleep 1
 left=$(find "$fresh/build" -maxdepth 1 -name '*.work')
 mounts=$(grep -c "$fresh" /proc/mounts)
 loops=$(losetup -a 2>/dev/null | grep -c "$fresh")
-if [ -z "$left" ] && [ "$mounts" -eq 0 ] && [ "$loops" -eq 0 ] && [ ! -e "$fresh/out/xenlive.iso" ]; then
-	pass "Ctrl-C during the rootfs stage leaves no work directory, mount or loop device"
+if [ "$was_there" = yes ] && [ "$rc" -ne 0 ] && [ -z "$left" ] && [ "$mounts" -eq 0 ] && [ "$loops" -eq 0 ] &&
+	[ ! -e "$fresh/out/xenlive.iso" ] && [ ! -e "$fresh/build/rootfs" ]; then
+	pass "Ctrl-C in the middle of the rootfs stage (its work directory existed) stops make (status $rc) and leaves no work directory, half stage, mount or loop device"
 else
-	fail "after Ctrl-C: work dirs [$left], $mounts mounts, $loops loop devices"
+	fail "after Ctrl-C: work dir seen: $was_there, make status $rc, work dirs [$left], $mounts mounts, $loops loop devices, rootfs $(ls -d "$fresh/build/rootfs" 2>&1)"
 fi
 if make -s BUILD="$fresh/build" OUT="$fresh/out" > "$TMPD/make5" 2>&1; then
 	pass "the build after an interruption completes"

@@ -171,7 +171,7 @@ if [ -n "$QEMU_PID" ]; then
 	# a NIC whose driver nothing has loaded yet, plugged into a PCIe slot:
 	# mdev must load e1000 for it
 	# (the slot's hotplug driver, pciehp, must own the empty slot first)
-	qemu_cmd 40 'for i in $(seq 60); do [ -e /sys/bus/pci/slots/1/address ] && break; sleep 0.5; done; ls /sys/bus/pci/slots; grep -c "^e1000 " /proc/modules'
+	qemu_cmd 90 'for i in $(seq 60); do [ -e /sys/bus/pci/slots/1/address ] && break; sleep 0.5; done; ls /sys/bus/pci/slots; grep -c "^e1000 " /proc/modules'
 	before=$(echo "$QEMU_OUT" | tail -n1)
 	if qemu_qmp device_add e1000 nic2 bus=rp1 netdev=n1; then
 		# pciehp powers a slot up about 5 s after the button; wait up to 60 s

@@ -62,14 +62,15 @@ screen | grep -qiE 'fits [0-9]+ more' && pass "the header shows the 'fits N more
 	fail "no 'fits N more' gauge"
 
 keys 1
-if wait_screen 'debian-1 .*ready' 120 "debian-1 ready"; then
+# (" ready" as a word: "already" in an event line is not a ready row)
+if wait_screen 'debian-1 .* ready( |$)' 120 "debian-1 ready"; then
 	pass "key 1 launched debian-1 and its row turned ready"
 	screen | grep -oE 'debian-1 ready in [0-9.]+ s' | head -n1 | sed 's/^/    /'
 else
 	fail "debian-1 did not become ready"
 fi
 keys 2
-wait_screen 'centos-1 .*ready' 120 "centos-1 ready" && pass "key 2 launched the RPM-built guest centos-1 and it turned ready" ||
+wait_screen 'centos-1 .* ready( |$)' 120 "centos-1 ready" && pass "key 2 launched the RPM-built guest centos-1 and it turned ready" ||
 	fail "centos-1 did not become ready"
 
 # workload: select debian-1 (Home = first guest row sorted by id), w, 2 = cpu 120 s
@@ -91,10 +92,17 @@ sleep 3
 keys Enter
 if wait_screen 'root@debian-1' 30 "debian-1's prompt through its console"; then
 	pass "Enter attached debian-1's console (root prompt)"
-	sleep 1
-	keys C-]
-	wait_screen ' livetop .*Xen' 20 "livetop after Ctrl-]" && pass "Ctrl-] left the console and livetop redrew" ||
-		fail "livetop did not come back after Ctrl-]"
+	# a clear screen in the guest: livetop's top line is gone until it redraws
+	keys 'clear' Enter
+	sleep 2
+	if screen | grep -qE ' livetop .*Xen'; then
+		fail "livetop's screen still showed while the console was attached"
+		keys C-]
+	else
+		keys C-]
+		wait_screen ' livetop .*Xen' 20 "livetop after Ctrl-]" && pass "Ctrl-] left the console and livetop redrew" ||
+			fail "livetop did not come back after Ctrl-]"
+	fi
 else
 	fail "Enter did not open debian-1's console"
 	keys C-]
@@ -120,7 +128,8 @@ done
 # one more destroy makes room: a launch then succeeds
 before=$(last 'destroyed')
 keys End; sleep 1; keys D; sleep 1; keys y
-wait_new 'destroyed' "$before" 60 "destroy"
+wait_new 'destroyed' "$before" 60 "destroy" && pass "D y destroyed one more guest: $(last 'destroyed' | sed 's/^ *//')" ||
+	fail "the last destroy did not happen"
 before=$(last 'ready in [0-9.]+ s')
 keys 1
 wait_new 'ready in [0-9.]+ s' "$before" 120 "a launch after destroy" &&

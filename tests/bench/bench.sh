@@ -18,7 +18,10 @@ cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 QUICK=0
 [ "${1:-}" = --quick ] && QUICK=1
-: "${CACHE:=/var/cache/xenlive}" "${DEBIAN_MEM:=48}" "${CENTOS_MEM:=64}"
+: "${CACHE:=/var/cache/xenlive}"
+# each distro's default memory, from its folder (DEBIAN_MEM etc. override it)
+distro_mem() { STAGE=bench bash -c '. scripts/lib.sh && distro_setting "$1" mem' distro_mem "$1"; }
+DEBIAN_MEM=$(distro_mem debian) CENTOS_MEM=$(distro_mem centos)
 export CACHE
 ISO=$TOP/out/xenlive.iso
 OVMF=/usr/share/ovmf/OVMF.fd
@@ -58,7 +61,8 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 note "sizes of $ISO"
 put iso_size "$(mib "$(stat -c %s "$ISO")")"
 xorriso -indev "$ISO" -find / -type f -exec lsdl 2>/dev/null | awk '{ gsub(/\047/, "", $9); print $9, $5 }' > "$TMPD/files"
-part() { awk -v p="$1" '$1 ~ p { s += $2 } END { printf "%.1f", s / 1048576 }' "$TMPD/files"; }
+# (nothing, not 0.0, when no such file is on the ISO: "not measured")
+part() { awk -v p="$1" '$1 ~ p { s += $2; n++ } END { if (n) printf "%.1f", s / 1048576 }' "$TMPD/files"; }
 put part_xen "$(part '^/boot/xen.gz$')"
 put part_kernel "$(part '^/boot/vmlinuz$')"
 put part_initrd "$(part '^/boot/initrd.img$')"
