@@ -799,14 +799,18 @@ static int xen_workload(struct backend *b, double now, int id, const struct work
 	if (r->kind == WL_PING) {
 		struct in_addr a;
 
-		xl_read(x, r->target_id, "ip", ip, sizeof ip);
+		/* the address dom0's hotplug program gave the target's first
+		 * vif (its DHCP listing and filters hold it to that one), not
+		 * what the guest says: a guest's root could name any host */
+		snprintf(path, sizeof path, "/local/domain/0/backend/vif/%d/0/ip", r->target_id);
+		xs_text(x, path, ip, sizeof ip);
 		if (ip[0] && inet_pton(AF_INET, ip, &a) != 1) {
-			snprintf(err, errlen, "domain %d reports '%s' as its IP address, which is not one", r->target_id, ip);
+			snprintf(err, errlen, "domain %d's vif has '%.40s' as its address, which is not one", r->target_id, ip);
 			return -1;
 		}
 		if (!ip[0]) {
-			snprintf(err, errlen, "domain %d has not reported an IP address "
-				 "(data/xenlive/ip)", r->target_id);
+			snprintf(err, errlen, "domain %d has no address from dom0 (no network, or not on its bridge)",
+				 r->target_id);
 			return -1;
 		}
 	}

@@ -13,9 +13,11 @@
  * disk's mode is w), a block device is used as it is; writes
  * physical-device (major:minor in hex, for blkback), physical-device-path
  * and hotplug-status=connected.  block remove detaches the loop device.
- * vif online: puts the interface on its bridge (xenstore "bridge", default
- * dom0's BRIDGE from /etc/xenlive/config) and brings it up, then
- * hotplug-status=connected.
+ * vif online: gives the guest its one address (below), filters what it
+ * sends, puts the interface on its bridge (xenstore "bridge", default dom0's
+ * BRIDGE from /etc/xenlive/config), locks the port to the guest's MAC and
+ * brings it up, then hotplug-status=connected.  vif offline takes it off
+ * the bridge and gives the address back.
  * On failure: hotplug-error (why) and hotplug-status=error, the same line on
  * stderr, exit 1, and no loop device left behind.
  * Environment from libxl: XENBUS_PATH (the backend directory), and for a
@@ -34,18 +36,22 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <xenstore.h>
 
 static const char *prog = "xenlive-hotplug";
 static struct xs_handle *xs;
 static const char *base;                 /* XENBUS_PATH */
+static void unclaim(void);
 
 /* xs_get KEY: the backend's KEY, malloc'd, or NULL */
 static char *xs_get(const char *key)
@@ -99,6 +105,7 @@ static void fail(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "%s: %s\n", prog, msg);
+	unclaim();
 	if (base)
 		xs_put("hotplug-error", msg, "hotplug-status", "error", (const char *)NULL);
 	exit(1);
@@ -211,18 +218,19 @@ static int link_up(int s, const char *iface, bool up)
 	return ioctl(s, SIOCSIFFLAGS, &ifr);
 }
 
-/* dom0's bridge: BRIDGE= in /etc/xenlive/config (XENLIVE_CONFIG names
- * another file), else xenbr0 */
-static void config_bridge(char *out, size_t len)
+/* config_get KEY DFLT OUT: KEY= in /etc/xenlive/config (XENLIVE_CONFIG
+ * names another file), else DFLT */
+static void config_get(const char *key, const char *dflt, char *out, size_t len)
 {
 	const char *file = getenv("XENLIVE_CONFIG");
 	char line[256];
+	size_t kl = strlen(key);
 	FILE *f = fopen(file && *file ? file : "/etc/xenlive/config", "re");
 
-	snprintf(out, len, "xenbr0");
+	snprintf(out, len, "%s", dflt);
 	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, "BRIDGE=", 7) && line[7] != '\n' && line[7])
-			snprintf(out, len, "%.*s", (int)strcspn(line + 7, "\n"), line + 7);
+		if (!strncmp(line, key, kl) && line[kl] == '=' && line[kl + 1] != '\n' && line[kl + 1])
+			snprintf(out, len, "%.*s", (int)strcspn(line + kl + 1, "\n"), line + kl + 1);
 	if (f)
 		fclose(f);
 }
@@ -288,18 +296,17 @@ static int nl_talk(struct nlreq *r)
 	return rc;
 }
 
-static void lock_port(const char *iface, unsigned idx)
+static void lock_port(const char *iface, const char *mac, unsigned idx)
 {
-	char *mac = xs_get("mac");
 	unsigned char lladdr[6];
 	unsigned char on = 1, off = 0;
 	struct nlreq r;
 	struct nlattr *nest;
 	int rc;
 
-	if (!mac || sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &lladdr[0], &lladdr[1], &lladdr[2],
-			   &lladdr[3], &lladdr[4], &lladdr[5]) != 6)
-		fail("no usable mac for %s in %s (got '%s')", iface, base, mac ? mac : "");
+	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &lladdr[0], &lladdr[1], &lladdr[2],
+		   &lladdr[3], &lladdr[4], &lladdr[5]) != 6)
+		fail("no usable mac for %s in %s (got '%s')", iface, base, mac);
 	memset(&r, 0, sizeof r);
 	r.h.nlmsg_len = NLMSG_LENGTH(sizeof r.nd);
 	r.h.nlmsg_type = RTM_NEWNEIGH;
@@ -319,7 +326,206 @@ static void lock_port(const char *iface, unsigned idx)
 	nest->nla_len = (unsigned short)((char *)&r + r.h.nlmsg_len - (char *)nest);
 	if ((rc = nl_talk(&r)) < 0)
 		fail("could not lock %s's bridge port to %s: %s", iface, mac, strerror(-rc));
-	free(mac);
+}
+
+/* ---- the guest's address: one per guest, and only its own ------------------
+ * dom0's DHCP server (dnsmasq, started by rc.boot) answers only the MACs
+ * listed in NETDIR/hosts, each with its one address, so a guest cannot take
+ * the leases of guests yet to come.  vif online claims the first free
+ * address of BRIDGE_NET.FIRST-LAST (the file NETDIR/ip/N, holding the vif's
+ * name, created under NETDIR/lock; a claim whose vif is gone is taken back),
+ * lists the guest's MAC with it, writes it to the backend's "ip" (which the
+ * guest cannot write) and filters what the guest sends (tc on its port's
+ * ingress, before the bridge): IPv4 only from that address (or from 0.0.0.0
+ * to ask for it), ARP only for that address from its own MAC, no DHCP server
+ * replies, nothing else.  Guests still reach each other and dom0.  vif
+ * offline removes the listing and releases the lease (dhcp_release). */
+#define NETDIR "/run/xenlive/net"
+enum { FIRST = 10, LAST = 250 };
+static int claimed = -1;                 /* the slot this run claimed, until the guest has it */
+
+/* run ARGV INPUT: ARGV[0] with INPUT on its stdin, its output on our
+ * stderr; its exit status, or -1 */
+static int run(char *const argv[], const char *input)
+{
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (!pid) {
+		dup2(p[0], 0);
+		dup2(2, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t off = 0, len = input ? strlen(input) : 0; off < len;) {
+		ssize_t w = write(p[1], input + off, len - off);
+
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(p[1]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* slot_read DIR N OUT: the first line of NETDIR/DIR/N, or "" */
+static void slot_read(const char *dir, int n, char *out, size_t len)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, NETDIR "/%s/%d", dir, n);
+	out[0] = '\0';
+	if ((f = fopen(path, "re"))) {
+		if (!fgets(out, (int)len, f))
+			out[0] = '\0';
+		out[strcspn(out, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+/* release N: slot N's listing goes (dnsmasq re-reads its hosts on SIGHUP),
+ * then its lease, then the claim */
+static void release(int n)
+{
+	char host[64], path[128], bridge[IFNAMSIZ];
+	char *ip;
+	long pid = 0;
+	FILE *f;
+
+	slot_read("hosts", n, host, sizeof host);
+	snprintf(path, sizeof path, NETDIR "/hosts/%d", n);
+	unlink(path);
+	if ((f = fopen("/run/xenlive/dnsmasq.pid", "re"))) {
+		if (fscanf(f, "%ld", &pid) == 1 && pid > 1)
+			kill((pid_t)pid, SIGHUP);
+		fclose(f);
+	}
+	if ((ip = strchr(host, ','))) {
+		*ip++ = '\0';
+		config_get("BRIDGE", "xenbr0", bridge, sizeof bridge);
+		run((char *const[]){ "/usr/bin/dhcp_release", bridge, ip, host, NULL }, NULL);
+	}
+	snprintf(path, sizeof path, NETDIR "/ip/%d", n);
+	unlink(path);
+}
+
+static void unclaim(void)
+{
+	if (claimed >= 0)
+		release(claimed);
+	claimed = -1;
+}
+
+/* net_lock: NETDIR's lock, held until the descriptor is closed */
+static int net_lock(void)
+{
+	int fd;
+
+	mkdir(NETDIR, 0755);
+	mkdir(NETDIR "/ip", 0755);
+	mkdir(NETDIR "/hosts", 0755);
+	if ((fd = open(NETDIR "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 || flock(fd, LOCK_EX) < 0)
+		fail("cannot lock %s/lock: %s", NETDIR, strerror(errno));
+	return fd;
+}
+
+/* claim IFACE NET: the slot IFACE holds: a new one, or (*HAD set) the one
+ * it already has (online run twice) */
+static int claim(const char *iface, const char *net, bool *had)
+{
+	char path[128], owner[IFNAMSIZ + 1], sys[64];
+	int lock = net_lock(), n, fd = -1;
+
+	for (n = FIRST; n <= LAST; n++) {
+		snprintf(path, sizeof path, NETDIR "/ip/%d", n);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) >= 0)
+			break;
+		if (errno != EEXIST) {
+			close(lock);
+			fail("cannot claim %s: %s", path, strerror(errno));
+		}
+		slot_read("ip", n, owner, sizeof owner);
+		if (!strcmp(owner, iface)) {
+			close(lock);
+			*had = true;
+			return n;
+		}
+		snprintf(sys, sizeof sys, "/sys/class/net/%s", owner);
+		if (owner[0] && access(sys, F_OK) == 0)
+			continue;
+		release(n);                      /* its vif is gone */
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) >= 0)
+			break;
+	}
+	if (fd < 0) {
+		close(lock);
+		fail("no free address for %s: all of %s.%d-%d are taken", iface, net, FIRST, LAST);
+	}
+	claimed = n;
+	if (dprintf(fd, "%s\n", iface) < 0 || close(fd) < 0) {
+		close(lock);
+		fail("cannot write %s: %s", path, strerror(errno));
+	}
+	close(lock);
+	return n;
+}
+
+/* guard IFACE MAC: IFACE's address, its DHCP listing and its filters */
+static void guard(const char *iface, const char *mac)
+{
+	char net[32], ip[48], tmp[128], path[128], batch[2048];
+	bool had = false;
+	int n, fd;
+
+	config_get("BRIDGE_NET", "10.73.0", net, sizeof net);
+	n = claim(iface, net, &had);
+	snprintf(ip, sizeof ip, "%s.%d", net, n);
+	snprintf(tmp, sizeof tmp, NETDIR "/.host-%d", n);
+	snprintf(path, sizeof path, NETDIR "/hosts/%d", n);
+	/* (written beside and renamed in: dnsmasq reads new files at once) */
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+	    dprintf(fd, "%s,%s\n", mac, ip) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
+		fail("cannot list %s for the DHCP server in %s: %s", mac, path, strerror(errno));
+	snprintf(batch, sizeof batch,
+		 "qdisc add dev %1$s clsact\n"
+		 "filter add dev %1$s ingress pref 1 protocol ip flower ip_proto udp src_port 67 action drop\n"
+		 "filter add dev %1$s ingress pref 2 protocol ip flower src_ip %2$s action pass\n"
+		 "filter add dev %1$s ingress pref 3 protocol ip flower src_ip 0.0.0.0 ip_proto udp src_port 68 dst_port 67 action pass\n"
+		 "filter add dev %1$s ingress pref 4 protocol arp flower arp_sip %2$s arp_sha %3$s action pass\n"
+		 "filter add dev %1$s ingress pref 5 protocol arp flower arp_sip 0.0.0.0 arp_sha %3$s action pass\n"
+		 "filter add dev %1$s ingress pref 6 protocol all matchall action drop\n",
+		 iface, ip, mac);
+	if (!had && run((char *const[]){ "/sbin/tc", "-batch", "-", NULL }, batch) != 0)
+		fail("could not filter what %s sends (tc, above)", iface);
+	if (xs_put("ip", ip, (const char *)NULL) < 0)
+		fail("cannot write %s/ip: %s", base, strerror(errno));
+}
+
+/* unguard IFACE: gives back the address IFACE holds */
+static void unguard(const char *iface)
+{
+	char owner[IFNAMSIZ + 1];
+	int lock = net_lock();
+
+	for (int n = FIRST; n <= LAST; n++) {
+		slot_read("ip", n, owner, sizeof owner);
+		if (!strcmp(owner, iface))
+			release(n);
+	}
+	close(lock);
 }
 
 static int vif(const char *action)
@@ -332,25 +538,29 @@ static int vif(const char *action)
 	if ((s = socket(AF_LOCAL, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
 		fail("socket: %s", strerror(errno));
 	if (!strcmp(action, "online") || !strcmp(action, "add")) {
-		char *bridge = xs_get("bridge"), path[128], master[IFNAMSIZ], dflt[IFNAMSIZ];
-		const char *br = bridge && *bridge ? bridge : (config_bridge(dflt, sizeof dflt), dflt);
+		char *bridge = xs_get("bridge"), *mac = xs_get("mac"), path[128], master[IFNAMSIZ], dflt[IFNAMSIZ];
+		const char *br = bridge && *bridge ? bridge : (config_get("BRIDGE", "xenbr0", dflt, sizeof dflt), dflt);
 		struct ifreq ifr = { 0 };
 		struct stat st;
 
 		snprintf(path, sizeof path, "/sys/class/net/%s/bridge", br);
 		if (stat(path, &st) < 0)
 			fail("no bridge %s", br);
+		if (!mac || strlen(mac) != 17)
+			fail("no usable mac for %s in %s (got '%s')", iface, base, mac ? mac : "");
 		snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", br);
 		if (!(ifr.ifr_ifindex = (int)if_nametoindex(iface)))
 			fail("no interface %s", iface);
+		guard(iface, mac);
 		master_of(iface, master, sizeof master);
 		if (strcmp(master, br) && ioctl(s, SIOCBRADDIF, &ifr) < 0)
 			fail("could not put %s on %s: %s", iface, br, strerror(errno));
-		lock_port(iface, (unsigned)ifr.ifr_ifindex);
+		lock_port(iface, mac, (unsigned)ifr.ifr_ifindex);
 		if (link_up(s, iface, true) < 0)
 			fail("could not bring %s up: %s", iface, strerror(errno));
 		if (xs_put("hotplug-status", "connected", (const char *)NULL) < 0)
 			fail("cannot write %s/hotplug-status: %s", base, strerror(errno));
+		claimed = -1;                    /* the guest has it now */
 		return 0;
 	}
 	if (!strcmp(action, "offline") || !strcmp(action, "remove")) {
@@ -364,6 +574,7 @@ static int vif(const char *action)
 			ifr.ifr_ifindex = (int)if_nametoindex(iface);
 			ioctl(s, SIOCBRDELIF, &ifr);
 		}
+		unguard(iface);
 		return 0;
 	}
 	return 1;                                /* main checked the action */

@@ -72,7 +72,8 @@ medium_modules=$!
 coldplug &
 
 # --- Xen toolstack ---------------------------------------------------------
-load xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback loop bridge overlay squashfs
+load xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback loop bridge overlay squashfs \
+	sch_ingress cls_flower cls_matchall act_gact
 mount -t xenfs xenfs /proc/xen || fail "cannot mount xenfs: is this running under Xen?"
 XEN_BIN=/usr/lib/xen-$XEN_VERSION/bin
 "$XEN_BIN"/xenstored --pid-file /run/xenstored.pid || fail "xenstored did not start"
@@ -96,22 +97,17 @@ if ! { ip link add name "$BRIDGE" type bridge stp_state 0 forward_delay 0 &&
 	ip addr add "$BRIDGE_NET.1/24" dev "$BRIDGE" && ip link set "$BRIDGE" up; }; then
 	fail "cannot set up bridge $BRIDGE"
 fi
-# addresses for guests on the bridge (no router, no DNS: nothing is routed)
-cat > /run/xenlive/udhcpd.conf <<EOC
-start $BRIDGE_NET.10
-end $BRIDGE_NET.250
-interface $BRIDGE
-max_leases 241
-lease_file /run/xenlive/udhcpd.leases
-auto_time 0
-option subnet 255.255.255.0
-option lease 86400
-EOC
-touch /run/xenlive/udhcpd.leases
-# -a 100: before each offer udhcpd checks with an ARP ping that the address
-# is free, waiting 2 s by default (most of a guest's boot); on this private
-# bridge, where every address comes from this server, 100 ms is plenty
-udhcpd -S -a 100 /run/xenlive/udhcpd.conf || fail "cannot start the DHCP server for guests"
+# addresses for guests on the bridge (no router, no DNS: nothing is routed).
+# dnsmasq answers only the MACs the hotplug program lists in
+# /run/xenlive/net/hosts, one address each ("static": none for anyone else);
+# it takes their files as they appear.  It keeps no log: what a guest sends
+# must not fill dom0's memory (a refusal to start still reaches stderr).
+mkdir -p /run/xenlive/net/hosts /run/xenlive/net/ip
+dnsmasq --conf-file=/dev/null --port=0 --interface="$BRIDGE" --bind-interfaces \
+	--dhcp-range="$BRIDGE_NET.0,static,255.255.255.0,infinite" --dhcp-option=3 --dhcp-option=6 \
+	--dhcp-hostsdir=/run/xenlive/net/hosts --dhcp-leasefile=/run/xenlive/net/leases \
+	--dhcp-authoritative --quiet-dhcp --log-facility=/dev/null --user=nobody --group=nogroup \
+	--pid-file=/run/xenlive/dnsmasq.pid || fail "cannot start the DHCP server for guests (dnsmasq)"
 
 # --- the boot medium ---------------------------------------------------------
 wait "$medium_modules"
