@@ -115,8 +115,10 @@ static void say(struct xenb *x, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* xenstore read of PATH into out ("" if absent), at most len - 1 bytes */
-static void xs_text(struct xenb *x, const char *path, char *out, size_t len)
+/* xenstore read of PATH into out ("" if absent). dom0's own values come
+ * as they are (at most len - 1 bytes); a guest's (guest) through
+ * guest_text: no control bytes, at most GUEST_TEXT_MAX bytes. */
+static void xs_text(struct xenb *x, const char *path, bool guest, char *out, size_t len)
 {
 	unsigned n = 0;
 	char *v;
@@ -124,23 +126,24 @@ static void xs_text(struct xenb *x, const char *path, char *out, size_t len)
 	out[0] = '\0';
 	if (!x->xs || !(v = xs_read(x->xs, XBT_NULL, path, &n)))
 		return;
-	snprintf(out, len, "%.*s", (int)n, v);
+	if (guest)
+		guest_text(v, n, out, len);
+	else
+		snprintf(out, len, "%.*s", (int)n, v);
 	free(v);
 }
 
-/* A guest's own key /local/domain/ID/data/xenlive/KEY: its root writes
- * what it likes there, so every byte that is not printable ASCII (control
- * bytes, escape sequences, DEL, anything >= 0x80) becomes '?' here, where
- * it enters livetop: nothing a guest writes reaches a terminal raw. */
+/* The one place guest-written data enters livetop: a guest's own key
+ * /local/domain/ID/data/xenlive/KEY, which its root may set to any bytes
+ * at any time, through guest_text (safetext: control bytes, escape
+ * sequences, C1 and broken UTF-8 become '?'), so nothing a guest writes
+ * reaches a terminal raw. */
 static void xl_read(struct xenb *x, int id, const char *key, char *out, size_t len)
 {
 	char path[128];
 
 	snprintf(path, sizeof path, "/local/domain/%d/data/xenlive/%s", id, key);
-	xs_text(x, path, out, len);
-	for (char *c = out; *c; c++)
-		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
-			*c = '?';
+	xs_text(x, path, true, out, len);
 }
 
 /* What dom0 recorded when it created guest ID (xenops_create), under
@@ -151,7 +154,7 @@ static void dom0_read(struct xenb *x, int id, const char *key, char *out, size_t
 	char path[128];
 
 	snprintf(path, sizeof path, "/libxl/%d/xenlive/%s", id, key);
-	xs_text(x, path, out, len);
+	xs_text(x, path, false, out, len);
 }
 
 static struct known *known_get(struct xenb *x, int id, const char *name)
@@ -803,7 +806,7 @@ static int xen_workload(struct backend *b, double now, int id, const struct work
 		 * vif (its DHCP listing and filters hold it to that one), not
 		 * what the guest says: a guest's root could name any host */
 		snprintf(path, sizeof path, "/local/domain/0/backend/vif/%d/0/ip", r->target_id);
-		xs_text(x, path, ip, sizeof ip);
+		xs_text(x, path, false, ip, sizeof ip);
 		if (ip[0] && inet_pton(AF_INET, ip, &a) != 1) {
 			snprintf(err, errlen, "domain %d's vif has '%.40s' as its address, which is not one", r->target_id, ip);
 			return -1;
