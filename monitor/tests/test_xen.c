@@ -95,6 +95,16 @@ static void guest_writes(unsigned id, const char *key, const char *raw, size_t n
 	k->n = (unsigned)n;
 }
 
+/* dom0 writes val at path (xenops_create under /libxl/ID/xenlive, the
+ * hotplug program in a vif's backend directory): places no guest can. */
+static void dom0_writes(const char *path, const char *val)
+{
+	struct xs_key *k = key_at(path, true);
+
+	snprintf(k->val, sizeof k->val, "%s", val);
+	k->n = (unsigned)strlen(k->val);
+}
+
 /* ---- stub libxenstore --------------------------------------------------- */
 
 struct xs_handle *xs_open(unsigned long flags)
@@ -259,6 +269,16 @@ static bool sample(struct backend *b, double now, int id, struct dom_sample *out
 	return found;
 }
 
+/* The stub host with dom0 and domains 5 and 6 named name5 and name6,
+ * started at 1000, and the backend open on it. */
+static struct backend *two_guests(const char *name5, const char *name6)
+{
+	host_reset();
+	host_add(5, name5, 1000);
+	host_add(6, name6, 1000);
+	return open_host();
+}
+
 /* ---- tests -------------------------------------------------------------- */
 
 /* Every key the backend reads passes through guest_text: the workload a
@@ -285,11 +305,63 @@ static void test_guest_text(void)
 	guest_writes(5, "workload", longv, sizeof longv);
 	sample(b, 1103, 5, &o);
 	CHECK_INT(strlen(o.workload), GUEST_TEXT_MAX, "a 300-byte workload is cut to GUEST_TEXT_MAX bytes");
+	guest_writes(5, "workload", S("M\303\274nchen \342\202\254"));
+	sample(b, 1104, 5, &o);
+	CHECK_STR(o.workload, "M\303\274nchen \342\202\254", "valid UTF-8 from the guest stays");
+	backend_close(b);
+}
+
+/* What livetop acts on comes from dom0: DISTRO (what f launches more of)
+ * and the launch time behind BOOT are xenops_create's record under
+ * /libxl/ID/xenlive, never the guest's data/xenlive/distro or launched. */
+static void test_dom0_record(void)
+{
+	struct backend *b = two_guests("lab-3", "mybox");
+	struct dom_sample o;
+
+	dom0_writes("/libxl/5/xenlive/distro", "debian");
+	dom0_writes("/libxl/5/xenlive/launched", "997.5");
+	guest_writes(5, "distro", S("centos"));
+	guest_writes(5, "launched", S("1"));
+	guest_writes(6, "distro", S("centos"));
+	sample(b, 1005, 5, &o);
+	CHECK_STR(o.distro, "debian", "lab-3, launched as debian, claiming centos is debian");
+	guest_writes(5, "state", S("ready"));
+	sample(b, 1010, 5, &o);
+	CHECK_NEAR(o.boot_secs, 12.5, 1e-6, "BOOT counts from dom0's launch time, not the guest's \"1\"");
+	sample(b, 1010, 6, &o);
+	CHECK_STR(o.distro, "", "mybox (no record, no name ID-N) claiming centos has no distro");
+	backend_close(b);
+}
+
+/* A ping goes to the address dom0's hotplug program gave the target's
+ * vif, never to the one the target's root writes as its ip. */
+static void test_ping(void)
+{
+	struct backend *b = two_guests("debian-1", "debian-2");
+	struct workload_req r = { .kind = WL_PING, .target_id = 6 };
+	char err[256];
+
+	guest_writes(5, "state", S("ready"));
+	guest_writes(6, "ip", S("10.73.0.1"));
+	CHECK_INT(b->ops->workload(b, 1100, 5, &r, err, sizeof err), -1,
+		  "no ping while dom0 has given the target no address");
+	CHECK_CONTAINS(err, "domain 6 has no address from dom0", "and the log says why");
+	dom0_writes("/local/domain/0/backend/vif/6/0/ip", "10.73.0.12 -f");
+	CHECK_INT(b->ops->workload(b, 1100, 5, &r, err, sizeof err), -1,
+		  "a vif address that is not an IPv4 address is refused");
+	CHECK_STR(written_path, "", "nothing is written to xenstore for either");
+	dom0_writes("/local/domain/0/backend/vif/6/0/ip", "10.73.0.12");
+	CHECK_INT(b->ops->workload(b, 1100, 5, &r, err, sizeof err), 0, "a ping to debian-2 goes out");
+	CHECK_STR(written_path, "/local/domain/5/data/xenlive/request", "as the pinging guest's request");
+	CHECK_CONTAINS(written_val, " ping 10.73.0.12", "to the vif's address, not the 10.73.0.1 the target wrote");
 	backend_close(b);
 }
 
 int main(void)
 {
 	test_guest_text();
+	test_dom0_record();
+	test_ping();
 	return harness_done();
 }
