@@ -358,10 +358,37 @@ static void test_ping(void)
 	backend_close(b);
 }
 
+/* A domain whose start time libxl has not written yet (the stub answers
+ * (uint32_t)-1 as libxl does) gets it once it is there: UPTIME does not
+ * stay 0 s. */
+static void test_start_time(void)
+{
+	struct backend *b;
+	struct dom_sample o;
+	struct xenstat_domain *d;
+
+	host_reset();
+	d = host_add(5, "debian-1", (uint32_t)-1);
+	b = open_host();
+	sample(b, 1100, 5, &o);
+	CHECK_NEAR(o.started, 0, 0, "no start time yet: unknown, not 4294967295");
+	d->start = 0;
+	sample(b, 1101, 5, &o);
+	CHECK_NEAR(o.started, 0, 0, "a start time of 0 is no start time either");
+	d->start = 1000;
+	sample(b, 1102, 5, &o);
+	CHECK_NEAR(o.started, 1000, 0, "once libxl has written it, it is read");
+	d->start = 1050;
+	sample(b, 1103, 5, &o);
+	CHECK_NEAR(o.started, 1000, 0, "and then kept");
+	backend_close(b);
+}
+
 int main(void)
 {
 	test_guest_text();
 	test_dom0_record();
 	test_ping();
+	test_start_time();
 	return harness_done();
 }
