@@ -72,6 +72,7 @@ struct known {
 	int id;
 	char name[DOM_NAME_MAX];
 	double ready_at;            /* when we first saw state=ready, 0 = not yet */
+	struct guest_poll poll;     /* until then: when to look for it next */
 	int down;                   /* shut down (not crashed) at the last snapshot */
 	int reaped;                 /* destroy after shutdown already started */
 	double started;             /* libxl's start time, 0 = not read yet */
@@ -393,11 +394,28 @@ static int start_destroy(struct xenb *x, int id, const char *name, char *err, si
 	return spawn(x, &j, work_destroy, err, errlen);
 }
 
-static enum dom_state state_of(struct xenb *x, xenstat_domain *d, int id,
-			       const struct known *k)
+/* Has the agent said ready (k->ready_at)? Asked on guest_poll's schedule:
+ * ten times a second while the guest may be booting, then every few
+ * seconds. Without a k (too many domains) asked every time. */
+static bool agent_ready(struct xenb *x, int id, struct known *k, double now)
 {
 	char st[32];
 
+	if (k && k->ready_at > 0)   /* the agent writes ready once per boot */
+		return true;
+	if (k && !guest_poll_due(&k->poll, now))
+		return false;
+	xl_read(x, id, "state", st, sizeof st);
+	if (strcmp(st, "ready"))
+		return false;
+	if (k)
+		k->ready_at = now;
+	return true;
+}
+
+static enum dom_state state_of(struct xenb *x, double now, xenstat_domain *d, int id,
+			       struct known *k)
+{
 	if (xenstat_domain_dying(d))
 		return DS_DYING;
 	if (xenstat_domain_crashed(d))
@@ -408,10 +426,7 @@ static enum dom_state state_of(struct xenb *x, xenstat_domain *d, int id,
 		return DS_PAUSED;
 	if (id == 0)
 		return DS_RUNNING;
-	if (k && k->ready_at > 0)   /* the agent writes ready once per boot */
-		return DS_READY;
-	xl_read(x, id, "state", st, sizeof st);
-	return !strcmp(st, "ready") ? DS_READY : DS_BOOTING;
+	return agent_ready(x, id, k, now) ? DS_READY : DS_BOOTING;
 }
 
 /* Weight and cap: libxl is asked at most every SCHED_REFRESH_S per domain. */
@@ -438,9 +453,9 @@ static void read_sched(struct xenb *x, double now, struct dom_sample *o, struct 
 	libxl_domain_sched_params_dispose(&sp);
 }
 
-/* What the launcher and the agent wrote in xenstore: distro, workload,
- * launch time, and from those the launch -> ready time. */
-static void read_agent(struct xenb *x, double now, struct dom_sample *o, struct known *k)
+/* What dom0 recorded at the launch (distro, launch time) and what the
+ * agent wrote (workload), and from those the launch -> ready time. */
+static void read_agent(struct xenb *x, struct dom_sample *o, struct known *k)
 {
 	char buf[64];
 
@@ -454,8 +469,6 @@ static void read_agent(struct xenb *x, double now, struct dom_sample *o, struct 
 			snprintf(o->distro, sizeof o->distro, "%.*s", (int)(dash - o->name), o->name);
 	}
 	xl_read(x, o->id, "workload", o->workload, sizeof o->workload);
-	if (o->state == DS_READY && k->ready_at == 0)
-		k->ready_at = now;
 	if (k->launched == 0) {
 		dom0_read(x, o->id, "launched", buf, sizeof buf);
 		k->launched = buf[0] ? strtod(buf, NULL) : 0;
@@ -474,7 +487,7 @@ static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct do
 	o->id = (int)xenstat_domain_id(d);
 	snprintf(o->name, sizeof o->name, "%s", name ? name : "?");
 	k = o->id ? known_get(x, o->id, o->name) : NULL;
-	o->state = state_of(x, d, o->id, k);
+	o->state = state_of(x, now, d, o->id, k);
 	o->cpu_ns = xenstat_domain_cpu_ns(d);
 	o->vcpus = xenstat_domain_num_vcpus(d);
 	o->mem_kib = xenstat_domain_cur_mem(d) / 1024;
@@ -497,7 +510,7 @@ static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct do
 	o->boot_secs = -1;
 	read_sched(x, now, o, k);
 	if (o->id != 0 && k)
-		read_agent(x, now, o, k);
+		read_agent(x, o, k);
 }
 
 /* Launches still being built: one booting entry each, id -1. */
@@ -564,22 +577,16 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 }
 
 /* Quick check between snapshots: notice "ready" promptly, so the
- * launch -> ready time is accurate to the UI's tick, not the refresh. */
+ * launch -> ready time is accurate to the UI's tick, not the refresh
+ * (while a boot is expected; later every few seconds, agent_ready). */
 static int xen_poll(struct backend *b, double now, char *msg, size_t len)
 {
 	struct xenb *x = X(b);
 
 	reap_jobs(x);
-	for (size_t i = 0; i < x->nknown; i++) {
-		struct known *k = &x->known[i];
-		char st[32];
-
-		if (k->ready_at > 0 || k->id <= 0)
-			continue;
-		xl_read(x, k->id, "state", st, sizeof st);
-		if (!strcmp(st, "ready"))
-			k->ready_at = now;
-	}
+	for (size_t i = 0; i < x->nknown; i++)
+		if (x->known[i].id > 0)
+			agent_ready(x, x->known[i].id, &x->known[i], now);
 	if (!x->nmsg)
 		return 0;
 	xstrlcpy(msg, x->msg[0], len);

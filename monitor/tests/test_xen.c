@@ -95,6 +95,13 @@ static void guest_writes(unsigned id, const char *key, const char *raw, size_t n
 	k->n = (unsigned)n;
 }
 
+static unsigned reads_of(unsigned id, const char *key)
+{
+	const struct xs_key *k = guest_key(id, key, false);
+
+	return k ? k->reads : 0;
+}
+
 /* dom0 writes val at path (xenops_create under /libxl/ID/xenlive, the
  * hotplug program in a vif's backend directory): places no guest can. */
 static void dom0_writes(const char *path, const char *val)
@@ -384,11 +391,47 @@ static void test_start_time(void)
 	backend_close(b);
 }
 
+/* A guest without an agent, watched for ten minutes the way livetop
+ * does (poll every 100 ms, a snapshot every second): its state key is
+ * read every 100 ms while it may be booting, then every few seconds; an
+ * agent that comes up after ten minutes is still seen. */
+static void test_poll_backoff(void)
+{
+	struct backend *b;
+	struct dom_sample o;
+	char msg[256];
+	double now = 1000, seen = -1;
+
+	host_reset();
+	host_add(5, "quiet-1", 1000);
+	b = open_host();
+	for (int tick = 0; tick < 6000; tick++, now = 1000 + tick * 0.1) {
+		while (b->ops->poll(b, now, msg, sizeof msg))
+			;
+		if (tick % 10 == 0)
+			sample(b, now, 5, &o);
+	}
+	CHECK(reads_of(5, "state") < 1400, "ten minutes cost %u reads of its state, not 6600",
+	      reads_of(5, "state"));
+	CHECK(o.state == DS_BOOTING, "and it shows as booting");
+	guest_writes(5, "state", S("ready"));
+	for (int tick = 0; seen < 0 && tick < 100; tick++) {
+		b->ops->poll(b, now + tick * 0.1, msg, sizeof msg);
+		sample(b, now + tick * 0.1, 5, &o);
+		if (o.state == DS_READY)
+			seen = tick * 0.1;
+	}
+	CHECK(seen >= 0 && seen <= GUEST_POLL_SLOW_S + 0.1,
+	      "an agent that says ready after ten minutes is seen within %.1f s", seen);
+	backend_close(b);
+}
+
 int main(void)
 {
 	test_guest_text();
 	test_dom0_record();
 	test_ping();
 	test_start_time();
+	test_poll_backoff();
 	return harness_done();
 }
