@@ -265,6 +265,8 @@ static int spawn(struct xenb *x, struct job *j, int (*work)(struct xenb *, struc
 				close(fd);
 		}
 		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_DFL);   /* not the screen's handlers: they */
+		signal(SIGHUP, SIG_DFL);    /* only set a flag nobody reads here */
 		libxl_postfork_child_noexec(x->ctx);
 		rc = work(x, j, res, sizeof res);
 		if (write(p[1], res, strlen(res)) < 0)
