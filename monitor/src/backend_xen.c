@@ -227,8 +227,34 @@ static void read_vbds(struct snapshot *s)
 	closedir(d);
 }
 
-static int spawn(struct xenb *x, struct job *j, int (*work)(struct xenb *, struct job *, char *, size_t),
-		 char *err, size_t errlen)
+typedef int job_work(struct xenb *, struct job *, char *, size_t);
+
+/* The helper child: no terminal (libxl and hotplug output would scribble
+ * over the screen), default signals, j's work, its result into fd. */
+static void __attribute__((noreturn)) child_run(struct xenb *x, struct job *j, job_work *work,
+						 int fd)
+{
+	char res[400];
+	int null = open("/dev/null", O_RDWR), rc;
+
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);   /* not the screen's handlers: they only */
+	signal(SIGHUP, SIG_DFL);    /* set a flag nobody reads here */
+	libxl_postfork_child_noexec(x->ctx);
+	rc = work(x, j, res, sizeof res);
+	if (write(fd, res, strlen(res)) < 0)
+		rc = 1;
+	_exit(rc ? 1 : 0);
+}
+
+static int spawn(struct xenb *x, struct job *j, job_work *work, char *err, size_t errlen)
 {
 	int p[2];
 	pid_t pid;
@@ -250,28 +276,8 @@ static int spawn(struct xenb *x, struct job *j, int (*work)(struct xenb *, struc
 		return -1;
 	}
 	if (pid == 0) {
-		char res[400];
-		int fd = open("/dev/null", O_RDWR);
-		int rc;
-
-		/* No terminal for the child: libxl and hotplug output would
-		 * scribble over the screen. */
 		close(p[0]);
-		if (fd >= 0) {
-			dup2(fd, STDIN_FILENO);
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-			if (fd > STDERR_FILENO)
-				close(fd);
-		}
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_DFL);   /* not the screen's handlers: they */
-		signal(SIGHUP, SIG_DFL);    /* only set a flag nobody reads here */
-		libxl_postfork_child_noexec(x->ctx);
-		rc = work(x, j, res, sizeof res);
-		if (write(p[1], res, strlen(res)) < 0)
-			rc = 1;
-		_exit(rc ? 1 : 0);
+		child_run(x, j, work, p[1]);
 	}
 	close(p[1]);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
