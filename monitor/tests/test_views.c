@@ -5,7 +5,7 @@
 #include "harness.h"
 
 #define NCURSES_WIDECHAR 1      /* mvwinnwstr: read back what was drawn */
-#include "backend_fake.h"
+#include "fake_app.h"
 #include "ui.h"
 
 #include <curses.h>
@@ -18,11 +18,6 @@
  * OSC to set the terminal's title, BEL, a C1 CSI. */
 #define LEAK "\r  1 debian-1\033]0;PWNED\007\302\233X"
 #define LEAK_SHOWN "?  1 debian-1?]0;PWNED??X"
-
-static double fake_now;
-static double clock_now(void *ctx) { (void)ctx; return fake_now; }
-static void clock_sleep(void *ctx, double secs) { (void)ctx; fake_now += secs; }
-static const struct app_clock test_clock = { .now = clock_now, .sleep = clock_sleep };
 
 static const struct backend_ops *fake_ops;
 static struct backend_ops leaky_ops;
@@ -48,17 +43,11 @@ static int leaky_snapshot(struct backend *b, double now, struct snapshot *s,
  * backend leaks centos-1's raw bytes. */
 static void open_app(struct app *a)
 {
-	char err[256];
-
-	fake_now = 100;
-	app_init(a, backend_fake_open(fake_now), &test_clock);
-	catalog_parse(catalog_demo_text, "demo", &a->cat, err, sizeof err);
-	fake_set_boot_secs(a->be, 1);
+	fake_app_open(a, catalog_demo_text, "demo", 1);
 	fake_ops = a->be->ops;
 	leaky_ops = *fake_ops;
 	leaky_ops.snapshot = leaky_snapshot;
 	a->be->ops = &leaky_ops;
-	app_refresh(a);
 	app_launch_nth(a, 0);
 	app_launch_nth(a, 1);
 	fake_now += 5;
