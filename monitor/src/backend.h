@@ -32,7 +32,9 @@
  *    leaves curses before and restores it after.
  *  - Workloads: the request is written to the guest's xenstore
  *    /local/domain/ID/data/xenlive/request as "SEQ KIND ARG"; the agent
- *    reports progress in .../data/xenlive/workload (shown as-is). */
+ *    reports progress in .../data/xenlive/workload.
+ *  - Whatever a guest wrote reaches the snapshot only through guest_text
+ *    (guestdata.h): no control bytes, at most GUEST_TEXT_MAX bytes. */
 #ifndef BACKEND_H
 #define BACKEND_H
 
@@ -41,6 +43,7 @@
 
 #include "catalog.h"
 #include "guestcfg.h"
+#include "guestdata.h"
 
 enum dom_state {
 	DS_RUNNING,   /* dom0, or a domain with no xenlive agent expected */
@@ -56,7 +59,7 @@ enum dom_state {
 const char *dom_state_name(enum dom_state s);
 
 #define DOM_NAME_MAX 48
-#define DOM_WORK_MAX 48
+#define DOM_WORK_MAX (GUEST_TEXT_MAX + 1)
 
 struct dom_sample {
 	int id;                      /* -1 while still being created */
@@ -73,7 +76,7 @@ struct dom_sample {
 	double boot_secs;            /* launch -> ready, < 0 = not (yet) known */
 	int weight;                  /* scheduler weight, -1 = unknown */
 	int cap;                     /* % of one CPU, 0 = none, -1 = unknown */
-	char workload[DOM_WORK_MAX]; /* agent's workload line, "" = none */
+	char workload[DOM_WORK_MAX]; /* agent's workload line (guest_text), "" = none */
 };
 
 struct host_sample {

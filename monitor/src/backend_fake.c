@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,15 @@
 #define DYING_SECS 0.3
 #define XEN_KEEP_MIB 16
 #define MSGQ 16
+#define FAKE_KEYS 8                /* keys a guest may write (fake_guest_write) */
+#define FAKE_RAW_MAX 256
+
+/* A key the guest wrote under its data/xenlive/, raw, as xenstore keeps it. */
+struct fkey {
+	char key[16];
+	char raw[FAKE_RAW_MAX];
+	size_t n;
+};
 
 struct fdom {
 	int id;
@@ -49,6 +59,8 @@ struct fdom {
 	unsigned wl_arg;
 	double wl_until;
 	int wl_peer;
+	struct fkey wrote[FAKE_KEYS];
+	size_t nwrote;
 };
 
 struct fake {
@@ -214,6 +226,75 @@ static void advance(struct fake *f, double now)
 	}
 }
 
+/* What the guest wrote under KEY, through guest_text as the Xen backend
+ * reads it; false (out "") when it wrote nothing there. */
+static bool fake_read(const struct fdom *d, const char *key, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < d->nwrote; i++) {
+		if (!strcmp(d->wrote[i].key, key)) {
+			guest_text(d->wrote[i].raw, d->wrote[i].n, out, len);
+			return true;
+		}
+	}
+	return false;
+}
+
+static enum dom_state fake_state(const struct fdom *d, double now)
+{
+	if (!d->created)
+		return DS_BOOTING;
+	if (d->dying)
+		return DS_DYING;
+	if (d->crashed)
+		return DS_CRASHED;
+	if (d->shutting)
+		return DS_SHUTDOWN;
+	if (d->paused)
+		return DS_PAUSED;
+	if (d->id == 0)
+		return DS_RUNNING;
+	return now >= d->ready_at ? DS_READY : DS_BOOTING;
+}
+
+/* The agent's workload line: what the guest wrote, else the script's. */
+static void fake_workload_text(const struct fdom *d, double now, char *out, size_t len)
+{
+	if (d->id == 0 || !d->created || fake_read(d, "workload", out, len))
+		return;
+	if (d->wl != WL_STOP) {
+		struct workload_req r = { .kind = d->wl, .arg = d->wl_arg };
+		char what[32];
+
+		snprintf(out, len, "%s, %.0f s left", workload_describe(&r, what, sizeof what),
+			 ceil(d->wl_until - now));
+	} else if (now >= d->ready_at) {
+		xstrlcpy(out, "idle", len);
+	}
+}
+
+static void fake_sample(const struct fdom *d, double now, struct dom_sample *o)
+{
+	o->id = d->created ? d->id : -1;
+	xstrlcpy(o->name, d->name, sizeof o->name);
+	xstrlcpy(o->distro, d->distro, sizeof o->distro);
+	o->state = fake_state(d, now);
+	o->cpu_ns = (uint64_t)d->cpu_ns;
+	o->vcpus = d->vcpus;
+	o->mem_kib = d->created ? (uint64_t)d->mem_mib * 1024 : 0;
+	o->maxmem_kib = (uint64_t)d->mem_mib * 1024;
+	o->net_rx_bytes = (uint64_t)d->rx;
+	o->net_tx_bytes = (uint64_t)d->tx;
+	o->disk_rd_sectors = (uint64_t)(d->rd / 512);
+	o->disk_wr_sectors = (uint64_t)(d->wr / 512);
+	o->started = d->created ? d->created_at : 0;
+	o->boot_secs = d->id != 0 && d->created && now >= d->ready_at
+		? d->ready_at - d->launched : -1;
+	o->weight = d->weight;
+	o->cap = d->cap;
+	fake_workload_text(d, now, o->workload, sizeof o->workload);
+}
+
 static int fake_snapshot(struct backend *b, double now, struct snapshot *s,
 			 char *err, size_t errlen)
 {
@@ -230,51 +311,8 @@ static int fake_snapshot(struct backend *b, double now, struct snapshot *s,
 	s->host.free_kib = free_kib(f);
 	s->n = f->n;
 	s->dom = xcalloc(f->n ? f->n : 1, sizeof *s->dom);
-	for (size_t i = 0; i < f->n; i++) {
-		const struct fdom *d = &f->d[i];
-		struct dom_sample *o = &s->dom[i];
-
-		o->id = d->created ? d->id : -1;
-		xstrlcpy(o->name, d->name, sizeof o->name);
-		xstrlcpy(o->distro, d->distro, sizeof o->distro);
-		if (!d->created)
-			o->state = DS_BOOTING;
-		else if (d->dying)
-			o->state = DS_DYING;
-		else if (d->crashed)
-			o->state = DS_CRASHED;
-		else if (d->shutting)
-			o->state = DS_SHUTDOWN;
-		else if (d->paused)
-			o->state = DS_PAUSED;
-		else if (d->id == 0)
-			o->state = DS_RUNNING;
-		else
-			o->state = now >= d->ready_at ? DS_READY : DS_BOOTING;
-		o->cpu_ns = (uint64_t)d->cpu_ns;
-		o->vcpus = d->vcpus;
-		o->mem_kib = d->created ? (uint64_t)d->mem_mib * 1024 : 0;
-		o->maxmem_kib = (uint64_t)d->mem_mib * 1024;
-		o->net_rx_bytes = (uint64_t)d->rx;
-		o->net_tx_bytes = (uint64_t)d->tx;
-		o->disk_rd_sectors = (uint64_t)(d->rd / 512);
-		o->disk_wr_sectors = (uint64_t)(d->wr / 512);
-		o->started = d->created ? d->created_at : 0;
-		o->boot_secs = d->id != 0 && d->created && now >= d->ready_at
-			? d->ready_at - d->launched : -1;
-		o->weight = d->weight;
-		o->cap = d->cap;
-		if (d->created && d->id != 0 && d->wl != WL_STOP) {
-			struct workload_req r = { .kind = d->wl, .arg = d->wl_arg };
-			char what[32];
-
-			snprintf(o->workload, sizeof o->workload, "%s, %.0f s left",
-				 workload_describe(&r, what, sizeof what),
-				 ceil(d->wl_until - now));
-		} else if (d->id != 0 && d->created && now >= d->ready_at) {
-			xstrlcpy(o->workload, "idle", sizeof o->workload);
-		}
-	}
+	for (size_t i = 0; i < f->n; i++)
+		fake_sample(&f->d[i], now, &s->dom[i]);
 	return 0;
 }
 
@@ -595,4 +633,24 @@ int fake_vanish(struct backend *b, int id)
 void fake_set_boot_secs(struct backend *b, double secs)
 {
 	F(b)->boot_override = secs;
+}
+
+int fake_guest_write(struct backend *b, int id, const char *key, const char *raw, size_t n)
+{
+	struct fdom *d = find(F(b), id);
+	struct fkey *k = NULL;
+
+	if (!d || id == 0 || strlen(key) >= sizeof k->key)
+		return -1;
+	for (size_t i = 0; i < d->nwrote && !k; i++)
+		if (!strcmp(d->wrote[i].key, key))
+			k = &d->wrote[i];
+	if (!k && d->nwrote == FAKE_KEYS)
+		return -1;
+	if (!k)
+		k = &d->wrote[d->nwrote++];
+	xstrlcpy(k->key, key, sizeof k->key);
+	k->n = n < sizeof k->raw ? n : sizeof k->raw;
+	memcpy(k->raw, raw, k->n);
+	return 0;
 }

@@ -16,5 +16,10 @@ int fake_crash(struct backend *b, int id);
 int fake_vanish(struct backend *b, int id);
 /* Every later launch is ready secs after it was created. */
 void fake_set_boot_secs(struct backend *b, double secs);
+/* The guest's root writes n raw bytes (any bytes, up to 256) to KEY under
+ * its data/xenlive/, as a hostile guest can. The fake reads them back as
+ * the Xen backend does, through guest_text: "workload" then replaces the
+ * script's workload line. -1 when there is no such guest (or dom0). */
+int fake_guest_write(struct backend *b, int id, const char *key, const char *raw, size_t n);
 
 #endif

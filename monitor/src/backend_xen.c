@@ -72,6 +72,7 @@ struct known {
 	int id;
 	char name[DOM_NAME_MAX];
 	double ready_at;            /* when we first saw state=ready, 0 = not yet */
+	struct guest_poll poll;     /* until then: when to look for it next */
 	int down;                   /* shut down (not crashed) at the last snapshot */
 	int reaped;                 /* destroy after shutdown already started */
 	double started;             /* libxl's start time, 0 = not read yet */
@@ -115,8 +116,10 @@ static void say(struct xenb *x, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* xenstore read of PATH into out ("" if absent), at most len - 1 bytes */
-static void xs_text(struct xenb *x, const char *path, char *out, size_t len)
+/* xenstore read of PATH into out ("" if absent). dom0's own values come
+ * as they are (at most len - 1 bytes); a guest's (guest) through
+ * guest_text: no control bytes, at most GUEST_TEXT_MAX bytes. */
+static void xs_text(struct xenb *x, const char *path, bool guest, char *out, size_t len)
 {
 	unsigned n = 0;
 	char *v;
@@ -124,23 +127,24 @@ static void xs_text(struct xenb *x, const char *path, char *out, size_t len)
 	out[0] = '\0';
 	if (!x->xs || !(v = xs_read(x->xs, XBT_NULL, path, &n)))
 		return;
-	snprintf(out, len, "%.*s", (int)n, v);
+	if (guest)
+		guest_text(v, n, out, len);
+	else
+		snprintf(out, len, "%.*s", (int)n, v);
 	free(v);
 }
 
-/* A guest's own key /local/domain/ID/data/xenlive/KEY: its root writes
- * what it likes there, so every byte that is not printable ASCII (control
- * bytes, escape sequences, DEL, anything >= 0x80) becomes '?' here, where
- * it enters livetop: nothing a guest writes reaches a terminal raw. */
+/* The one place guest-written data enters livetop: a guest's own key
+ * /local/domain/ID/data/xenlive/KEY, which its root may set to any bytes
+ * at any time, through guest_text (safetext: control bytes, escape
+ * sequences, C1 and broken UTF-8 become '?'), so nothing a guest writes
+ * reaches a terminal raw. */
 static void xl_read(struct xenb *x, int id, const char *key, char *out, size_t len)
 {
 	char path[128];
 
 	snprintf(path, sizeof path, "/local/domain/%d/data/xenlive/%s", id, key);
-	xs_text(x, path, out, len);
-	for (char *c = out; *c; c++)
-		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
-			*c = '?';
+	xs_text(x, path, true, out, len);
 }
 
 /* What dom0 recorded when it created guest ID (xenops_create), under
@@ -151,7 +155,7 @@ static void dom0_read(struct xenb *x, int id, const char *key, char *out, size_t
 	char path[128];
 
 	snprintf(path, sizeof path, "/libxl/%d/xenlive/%s", id, key);
-	xs_text(x, path, out, len);
+	xs_text(x, path, false, out, len);
 }
 
 static struct known *known_get(struct xenb *x, int id, const char *name)
@@ -223,8 +227,34 @@ static void read_vbds(struct snapshot *s)
 	closedir(d);
 }
 
-static int spawn(struct xenb *x, struct job *j, int (*work)(struct xenb *, struct job *, char *, size_t),
-		 char *err, size_t errlen)
+typedef int job_work(struct xenb *, struct job *, char *, size_t);
+
+/* The helper child: no terminal (libxl and hotplug output would scribble
+ * over the screen), default signals, j's work, its result into fd. */
+static void __attribute__((noreturn)) child_run(struct xenb *x, struct job *j, job_work *work,
+						 int fd)
+{
+	char res[400];
+	int null = open("/dev/null", O_RDWR), rc;
+
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);   /* not the screen's handlers: they only */
+	signal(SIGHUP, SIG_DFL);    /* set a flag nobody reads here */
+	libxl_postfork_child_noexec(x->ctx);
+	rc = work(x, j, res, sizeof res);
+	if (write(fd, res, strlen(res)) < 0)
+		rc = 1;
+	_exit(rc ? 1 : 0);
+}
+
+static int spawn(struct xenb *x, struct job *j, job_work *work, char *err, size_t errlen)
 {
 	int p[2];
 	pid_t pid;
@@ -246,26 +276,8 @@ static int spawn(struct xenb *x, struct job *j, int (*work)(struct xenb *, struc
 		return -1;
 	}
 	if (pid == 0) {
-		char res[400];
-		int fd = open("/dev/null", O_RDWR);
-		int rc;
-
-		/* No terminal for the child: libxl and hotplug output would
-		 * scribble over the screen. */
 		close(p[0]);
-		if (fd >= 0) {
-			dup2(fd, STDIN_FILENO);
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-			if (fd > STDERR_FILENO)
-				close(fd);
-		}
-		signal(SIGINT, SIG_IGN);
-		libxl_postfork_child_noexec(x->ctx);
-		rc = work(x, j, res, sizeof res);
-		if (write(p[1], res, strlen(res)) < 0)
-			rc = 1;
-		_exit(rc ? 1 : 0);
+		child_run(x, j, work, p[1]);
 	}
 	close(p[1]);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
@@ -390,11 +402,28 @@ static int start_destroy(struct xenb *x, int id, const char *name, char *err, si
 	return spawn(x, &j, work_destroy, err, errlen);
 }
 
-static enum dom_state state_of(struct xenb *x, xenstat_domain *d, int id,
-			       const struct known *k)
+/* Has the agent said ready (k->ready_at)? Asked on guest_poll's schedule:
+ * ten times a second while the guest may be booting, then every few
+ * seconds. Without a k (too many domains) asked every time. */
+static bool agent_ready(struct xenb *x, int id, struct known *k, double now)
 {
 	char st[32];
 
+	if (k && k->ready_at > 0)   /* the agent writes ready once per boot */
+		return true;
+	if (k && !guest_poll_due(&k->poll, now))
+		return false;
+	xl_read(x, id, "state", st, sizeof st);
+	if (strcmp(st, "ready"))
+		return false;
+	if (k)
+		k->ready_at = now;
+	return true;
+}
+
+static enum dom_state state_of(struct xenb *x, double now, xenstat_domain *d, int id,
+			       struct known *k)
+{
 	if (xenstat_domain_dying(d))
 		return DS_DYING;
 	if (xenstat_domain_crashed(d))
@@ -405,10 +434,7 @@ static enum dom_state state_of(struct xenb *x, xenstat_domain *d, int id,
 		return DS_PAUSED;
 	if (id == 0)
 		return DS_RUNNING;
-	if (k && k->ready_at > 0)   /* the agent writes ready once per boot */
-		return DS_READY;
-	xl_read(x, id, "state", st, sizeof st);
-	return !strcmp(st, "ready") ? DS_READY : DS_BOOTING;
+	return agent_ready(x, id, k, now) ? DS_READY : DS_BOOTING;
 }
 
 /* Weight and cap: libxl is asked at most every SCHED_REFRESH_S per domain. */
@@ -435,9 +461,9 @@ static void read_sched(struct xenb *x, double now, struct dom_sample *o, struct 
 	libxl_domain_sched_params_dispose(&sp);
 }
 
-/* What the launcher and the agent wrote in xenstore: distro, workload,
- * launch time, and from those the launch -> ready time. */
-static void read_agent(struct xenb *x, double now, struct dom_sample *o, struct known *k)
+/* What dom0 recorded at the launch (distro, launch time) and what the
+ * agent wrote (workload), and from those the launch -> ready time. */
+static void read_agent(struct xenb *x, struct dom_sample *o, struct known *k)
 {
 	char buf[64];
 
@@ -451,8 +477,6 @@ static void read_agent(struct xenb *x, double now, struct dom_sample *o, struct 
 			snprintf(o->distro, sizeof o->distro, "%.*s", (int)(dash - o->name), o->name);
 	}
 	xl_read(x, o->id, "workload", o->workload, sizeof o->workload);
-	if (o->state == DS_READY && k->ready_at == 0)
-		k->ready_at = now;
 	if (k->launched == 0) {
 		dom0_read(x, o->id, "launched", buf, sizeof buf);
 		k->launched = buf[0] ? strtod(buf, NULL) : 0;
@@ -471,7 +495,7 @@ static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct do
 	o->id = (int)xenstat_domain_id(d);
 	snprintf(o->name, sizeof o->name, "%s", name ? name : "?");
 	k = o->id ? known_get(x, o->id, o->name) : NULL;
-	o->state = state_of(x, d, o->id, k);
+	o->state = state_of(x, now, d, o->id, k);
 	o->cpu_ns = xenstat_domain_cpu_ns(d);
 	o->vcpus = xenstat_domain_num_vcpus(d);
 	o->mem_kib = xenstat_domain_cur_mem(d) / 1024;
@@ -494,7 +518,7 @@ static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct do
 	o->boot_secs = -1;
 	read_sched(x, now, o, k);
 	if (o->id != 0 && k)
-		read_agent(x, now, o, k);
+		read_agent(x, o, k);
 }
 
 /* Launches still being built: one booting entry each, id -1. */
@@ -561,22 +585,16 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 }
 
 /* Quick check between snapshots: notice "ready" promptly, so the
- * launch -> ready time is accurate to the UI's tick, not the refresh. */
+ * launch -> ready time is accurate to the UI's tick, not the refresh
+ * (while a boot is expected; later every few seconds, agent_ready). */
 static int xen_poll(struct backend *b, double now, char *msg, size_t len)
 {
 	struct xenb *x = X(b);
 
 	reap_jobs(x);
-	for (size_t i = 0; i < x->nknown; i++) {
-		struct known *k = &x->known[i];
-		char st[32];
-
-		if (k->ready_at > 0 || k->id <= 0)
-			continue;
-		xl_read(x, k->id, "state", st, sizeof st);
-		if (!strcmp(st, "ready"))
-			k->ready_at = now;
-	}
+	for (size_t i = 0; i < x->nknown; i++)
+		if (x->known[i].id > 0)
+			agent_ready(x, x->known[i].id, &x->known[i], now);
 	if (!x->nmsg)
 		return 0;
 	xstrlcpy(msg, x->msg[0], len);
@@ -803,7 +821,7 @@ static int xen_workload(struct backend *b, double now, int id, const struct work
 		 * vif (its DHCP listing and filters hold it to that one), not
 		 * what the guest says: a guest's root could name any host */
 		snprintf(path, sizeof path, "/local/domain/0/backend/vif/%d/0/ip", r->target_id);
-		xs_text(x, path, ip, sizeof ip);
+		xs_text(x, path, false, ip, sizeof ip);
 		if (ip[0] && inet_pton(AF_INET, ip, &a) != 1) {
 			snprintf(err, errlen, "domain %d's vif has '%.40s' as its address, which is not one", r->target_id, ip);
 			return -1;

@@ -1,6 +1,8 @@
 /* batch.c — `livetop -b`: the screen's figures as plain text or CSV, one
- * block per update (xentop -b style). Also the test hook of the UI's data. */
-#include "ascii.h"
+ * block per update (xentop -b style). Also the test hook of the UI's data.
+ * Every piece of text goes out through safetext (safetext.h): whatever
+ * the model holds, no control byte reaches the terminal or the file. */
+#include "safetext.h"
 #include "view.h"
 #include "sizing.h"
 
@@ -10,7 +12,16 @@
 #include <string.h>
 #include <time.h>
 
-static void print_summary(struct app *a)
+/* s and a newline, made safe for the terminal. */
+static void print_line(const char *s, bool utf8)
+{
+	char out[1024];
+
+	safetext_view(s, utf8, out, sizeof out);
+	puts(out);
+}
+
+static void print_summary(struct app *a, bool utf8)
 {
 	struct mem_split s;
 	char line[512];
@@ -38,15 +49,36 @@ static void print_summary(struct app *a)
 				      i ? "," : "  fits", model_fits(&a->m, a->cat.e[i].memory_mib),
 				      shortname);
 	}
-	puts(line);
+	print_line(line, utf8);
+}
+
+/* One cell of a text row, made safe, padded to its column by characters
+ * (the sparkline is UTF-8); the last column is not padded. */
+static void print_cell(const struct row *r, int c, bool utf8)
+{
+	const struct column *col = &model_cols[c];
+	struct fmt_ctx ctx = { .utf8 = utf8, .csv = false };
+	char cell[128], out[256];
+	int chars = 0, pad;
+
+	col->fmt(r, cell, sizeof cell, &ctx);
+	safetext_view(cell, utf8, out, sizeof out);
+	for (const char *p = out; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	pad = col->width > chars ? col->width - chars : 0;
+	if (c)
+		putchar(' ');
+	if (col->right)
+		printf("%*s%s", pad, "", out);
+	else if (c == COL__COUNT - 1)
+		fputs(out, stdout);
+	else
+		printf("%s%*s", out, pad, "");
 }
 
 static void print_text(struct app *a, bool utf8)
 {
-	struct fmt_ctx ctx = { .utf8 = utf8, .csv = false };
-	char cell[128], out[256];
-
-	print_summary(a);
+	print_summary(a, utf8);
 	for (int c = 0; c < COL__COUNT; c++) {
 		const struct column *col = &model_cols[c];
 		const char *mark = c == (int)a->m.sort_col ? (a->m.sort_desc ? "v" : "^") : "";
@@ -57,54 +89,37 @@ static void print_text(struct app *a, bool utf8)
 	}
 	putchar('\n');
 	for (size_t r = 0; r < a->m.nrows; r++) {
-		for (int c = 0; c < COL__COUNT; c++) {
-			const struct column *col = &model_cols[c];
-
-			col->fmt(&a->m.rows[r], cell, sizeof cell, &ctx);
-			if (!utf8) {
-				ascii_fallback(cell, out, sizeof out);
-				memcpy(cell, out, strlen(out) + 1);
-			}
-			/* Pad by characters, not bytes (the sparkline is UTF-8). */
-			int chars = 0;
-			for (const char *p = cell; *p; p++)
-				chars += ((unsigned char)*p & 0xc0) != 0x80;
-			int pad = col->width > chars ? col->width - chars : 0;
-			if (c)
-				putchar(' ');
-			if (col->right)
-				printf("%*s%s", pad, "", cell);
-			else if (c == COL__COUNT - 1)
-				fputs(cell, stdout);
-			else
-				printf("%s%*s", cell, pad, "");
-		}
+		for (int c = 0; c < COL__COUNT; c++)
+			print_cell(&a->m.rows[r], c, utf8);
 		putchar('\n');
 	}
 }
 
 /* One CSV field (RFC 4180: quoted when it holds , " CR or LF, quotes
- * doubled).  Text that a spreadsheet would run as a formula (= + - @ TAB CR
- * first, and not a number) gets a leading ' so it stays text. */
-static void csv_field(const char *s, bool first)
+ * doubled), made safe first (safetext: no control byte reaches the file).
+ * Text that a spreadsheet would run as a formula (= + - @ first, and not
+ * a number; a TAB or CR first is '?' by then) gets a leading ' so it
+ * stays text: inside the quotes, where a reader still sees one field. */
+static void csv_field(const char *raw, bool first)
 {
-	char *end;
+	char safe[257], *s = safe + 1, *end;
 
+	safetext(raw, strlen(raw), s, sizeof safe - 1, sizeof safe - 1);
+	if (s[0] && strchr("=+-@", s[0]) && (strtod(s, &end), *end || end == s))
+		*--s = '\'';
 	if (!first)
 		putchar(',');
-	if (strchr("=+-@\t\r", s[0]) && s[0] && (strtod(s, &end), *end || end == s))
-		putchar('\'');
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
+	if (!strpbrk(s, ",\"\r\n")) {
 		fputs(s, stdout);
+		return;
 	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
 }
 
 static void print_csv(struct app *a, bool header)
@@ -127,6 +142,22 @@ static void print_csv(struct app *a, bool header)
 		}
 		putchar('\n');
 	}
+}
+
+/* New events since *logged, oldest first, as "event: ..." lines. */
+static void print_events(struct app *a, unsigned long *logged, bool utf8)
+{
+	unsigned long fresh = a->m.log_total - *logged;
+
+	if (fresh > a->m.log_n)
+		fresh = a->m.log_n;
+	for (size_t k = fresh; k-- > 0;) {
+		char line[LOG_TEXT + 16];
+
+		snprintf(line, sizeof line, "event: %s", model_log_get(&a->m, k)->text);
+		print_line(line, utf8);
+	}
+	*logged = a->m.log_total;
 }
 
 int batch_run(struct app *a, const struct view_opts *o)
@@ -159,22 +190,7 @@ int batch_run(struct app *a, const struct view_opts *o)
 			if (i)
 				putchar('\n');
 			print_text(a, o->utf8);
-			/* New events since the last block, oldest first. */
-			unsigned long fresh = a->m.log_total - logged;
-			if (fresh > a->m.log_n)
-				fresh = a->m.log_n;
-			for (size_t k = fresh; k-- > 0;) {
-				const struct log_entry *e = model_log_get(&a->m, k);
-				char text[LOG_TEXT];
-
-				if (o->utf8)
-					printf("event: %s\n", e->text);
-				else {
-					ascii_fallback(e->text, text, sizeof text);
-					printf("event: %s\n", text);
-				}
-			}
-			logged = a->m.log_total;
+			print_events(a, &logged, o->utf8);
 		}
 		fflush(stdout);
 	}

@@ -8,6 +8,7 @@
 
 #include <curses.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 static bool curses_on;
 static int saved_stderr = -1;
+static volatile sig_atomic_t quit_signal;   /* a signal asked us to end */
 
 /* While curses owns the screen, library chatter on stderr (libxenstat
  * prints races like "domain N does not exist") would scribble over it:
@@ -141,8 +143,31 @@ static void setup_colors(struct ui *u)
 }
 
 
+static void on_quit_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+/* SIGTERM, SIGINT (Ctrl-C) and SIGHUP end the loop, so the terminal is
+ * restored (endwin) before livetop exits. Set before initscr, which then
+ * leaves its own handlers out; a signal ignored from the start (nohup)
+ * stays ignored. No SA_RESTART: getch returns at once. */
+static void catch_quit_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_quit_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
 static void ui_start(struct ui *u)
 {
+	catch_quit_signals();
 	atexit(ui_leave);
 	xalloc_set_fatal_hook(ui_leave);
 	if (!initscr())
@@ -172,7 +197,7 @@ int ui_run(struct app *a, const struct view_opts *o)
 	u.o = o;
 	u.sel_i = -1;
 	ui_start(&u);
-	while (!u.quit) {
+	while (!u.quit && !quit_signal) {
 		double now = app_now(a);
 
 		if (now >= next_snap || a->refresh_due) {
@@ -194,5 +219,5 @@ int ui_run(struct app *a, const struct view_opts *o)
 	}
 	ui_vt_close(&u);
 	ui_leave();
-	return 0;
+	return quit_signal ? 128 + quit_signal : 0;
 }

@@ -3,7 +3,7 @@
  * key bar or a dialog's question, the workload and ping menus, the help
  * screen. Reads the ui and the app; changes only the table's scrolling. */
 #include "ui.h"
-#include "ascii.h"
+#include "safetext.h"
 #include "sizing.h"
 
 #include <curses.h>
@@ -12,26 +12,24 @@
 #include <string.h>
 #include <time.h>
 
-/* Put text at (y, x) within w cells: UTF-8 aware, ASCII fallback. */
+/* Put text at (y, x) within w characters. Whatever the model holds, it
+ * is made safe here once more (safetext_view: no control byte reaches
+ * ncurses; the ASCII fallback without UTF-8). */
 static void put(int y, int x, int w, const char *text, bool right, bool utf8)
 {
 	char buf[512];
-	const char *s = text;
 	int chars = 0, pad;
 
 	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
 		return;
 	if (x + w > COLS)
 		w = COLS - x;
-	if (!utf8) {
-		ascii_fallback(text, buf, sizeof buf);
-		s = buf;
-	}
+	safetext_view(text, utf8, buf, sizeof buf);
 	/* Truncate to w characters. */
 	size_t bytes = 0;
-	for (; s[bytes] && chars < w; chars++) {
+	for (; buf[bytes] && chars < w; chars++) {
 		bytes++;
-		while (((unsigned char)s[bytes] & 0xc0) == 0x80)
+		while (((unsigned char)buf[bytes] & 0xc0) == 0x80)
 			bytes++;
 	}
 	pad = w - chars;
@@ -39,7 +37,7 @@ static void put(int y, int x, int w, const char *text, bool right, bool utf8)
 	if (right)
 		for (int i = 0; i < pad; i++)
 			addch(' ');
-	addnstr(s, (int)bytes);
+	addnstr(buf, (int)bytes);
 	if (!right)
 		for (int i = 0; i < pad; i++)
 			addch(' ');

@@ -17,6 +17,8 @@ struct view_opts {
 	bool csv;                  /* batch: CSV instead of text */
 };
 
+/* The screen until q (0), or until SIGTERM, SIGINT or SIGHUP (128 + the
+ * signal's number), the terminal restored either way. */
 int ui_run(struct app *a, const struct view_opts *o);
 int batch_run(struct app *a, const struct view_opts *o);
 /* The screen's keys, from its action table (ui_keys.c): as man page

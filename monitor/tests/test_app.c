@@ -2,24 +2,7 @@
  * fake clock that moves only when told to (or when an action sleeps). */
 #include "harness.h"
 
-#include "app.h"
-#include "backend_fake.h"
-
-static double fake_now;
-
-static double clock_now(void *ctx)
-{
-	(void)ctx;
-	return fake_now;
-}
-
-static void clock_sleep(void *ctx, double secs)
-{
-	(void)ctx;
-	fake_now += secs;
-}
-
-static const struct app_clock test_clock = { .now = clock_now, .sleep = clock_sleep };
+#include "fake_app.h"
 
 static const char catalogue[] =
 	"debian|Debian GNU/Linux 12 (bookworm)|d.sqfs|48|32|k||quiet\n"
@@ -27,13 +10,7 @@ static const char catalogue[] =
 
 static void open_app(struct app *a)
 {
-	char err[256];
-
-	fake_now = 100;
-	app_init(a, backend_fake_open(fake_now), &test_clock);
-	catalog_parse(catalogue, "/m/catalog", &a->cat, err, sizeof err);
-	fake_set_boot_secs(a->be, 2);
-	app_refresh(a);
+	fake_app_open(a, catalogue, "/m/catalog", 2);
 }
 
 /* Let time pass, then poll and refresh as the screen's loop does. */

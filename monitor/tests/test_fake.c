@@ -249,10 +249,35 @@ static void test_deterministic(void)
 	backend_close(b);
 }
 
+/* What a guest's root writes comes through guest_text, as on Xen. */
+static void test_guest_writes(void)
+{
+	struct backend *b = backend_fake_open(0);
+	struct model m;
+	const struct row *r;
+
+	model_init(&m);
+	fake_set_boot_secs(b, 1);
+	launch(b, 0, &deb, "debian-1");
+	update(b, &m, 5);
+	r = row(&m, "debian-1");
+	CHECK(r && !strcmp(r->workload, "idle"), "a ready fake guest's agent says idle");
+	CHECK_INT(fake_guest_write(b, r ? r->id : 1, "workload", "\r  1 debian-1", 13), 0,
+		  "the guest writes \"\\r  1 debian-1\" as its workload");
+	update(b, &m, 6);
+	r = row(&m, "debian-1");
+	CHECK_STR(r ? r->workload : NULL, "?  1 debian-1", "the row shows '?' for the CR");
+	CHECK_INT(fake_guest_write(b, 0, "workload", "x", 1), -1, "dom0 is no guest to write for");
+	CHECK_INT(fake_guest_write(b, 99, "workload", "x", 1), -1, "nor is a domain that does not exist");
+	model_free(&m);
+	backend_close(b);
+}
+
 int main(void)
 {
 	test_lifecycle();
 	test_memory_runs_out();
 	test_deterministic();
+	test_guest_writes();
 	return harness_done();
 }

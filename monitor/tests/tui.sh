@@ -206,4 +206,33 @@ wait_gone 'Quit livetop' 3 "n cancels quitting"
 keys q y
 wait_for 'LIVETOP-EXITED rc=0' 5 "q then y quits with status 0"
 
+# SIGTERM, SIGINT and SIGHUP: livetop restores the terminal (endwin) and
+# exits with 128 + the signal's number. After it, the pane prints whether
+# the tty is back in canonical mode with echo; tmux says whether the
+# alternate screen is still on. A server of their own: tmux 3.3a dies
+# creating a session after resize-window with window-size manual.
+pids=$(mktemp -d /tmp/livetop-tui.XXXXXX)
+cleanup
+SOCK=$SOCK-signals
+signal_check() { # signal_check NAME NUMBER
+	local sig=$1 num=$2 pid
+	SESSION=lt-$sig
+	tm -f /dev/null new-session -d -s "$SESSION" -x 100 -y 30 \
+		"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c 'echo \$\$ >$pids/$sig; exec $LIVETOP --demo -d 0.5'; echo LIVETOP-EXITED rc=\$?; echo TTY: \$(stty -a | tr ' ;' '\\n\\n' | grep -Ex -- '-?(icanon|echo)'); sleep 30"
+	wait_for 'livetop \[demo\]' 5 "livetop runs, to get SIG$sig" || return
+	pid=$(cat "$pids/$sig")
+	kill -s "$sig" "$pid"
+	wait_for "LIVETOP-EXITED rc=$((128 + num))" 5 "SIG$sig ends livetop with status $((128 + num))"
+	wait_for '^TTY: icanon echo$' 3 "after SIG$sig the terminal is back in canonical mode with echo"
+	if [ "$(tm display -p -t "$SESSION" '#{alternate_on}')" = 0 ]; then
+		pass "after SIG$sig the alternate screen is left"
+	else
+		fail "after SIG$sig the alternate screen is left" "tmux says alternate_on=1"
+	fi
+}
+signal_check TERM 15
+signal_check INT 2
+signal_check HUP 1
+rm -rf "$pids"
+
 [ "$fails" -eq 0 ]

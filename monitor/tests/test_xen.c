@@ -1,0 +1,437 @@
+/* Unit tests: the Xen backend (backend_xen.c, the real object) against
+ * stub libraries: a scripted xenstat host, a libxl that answers what the
+ * test says, and a xenstore whose guest keys hold the exact bytes a
+ * hostile guest writes. Built only with BACKEND=xen (it needs the Xen
+ * headers, not a Xen host). */
+#include "harness.h"
+
+#include "backend.h"
+#include "xenops.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <xenstat.h>
+
+#define S(lit) lit, sizeof lit - 1      /* bytes and their count, NULs included */
+#define MAX_DOMS 8
+#define MAX_KEYS 32
+
+/* ---- the scripted host ------------------------------------------------- */
+
+struct xenstat_handle { int unused; };
+struct xenstat_node { int unused; };
+struct xenstat_network { int unused; };
+struct libxl__ctx { int unused; };
+struct xs_handle { int unused; };
+
+struct xenstat_domain {
+	unsigned id;
+	char name[48];
+	uint32_t start;            /* what libxl_vm_get_start_time answers */
+};
+
+static struct xenstat_handle the_xst;
+static struct xenstat_node the_node;
+static struct libxl__ctx the_ctx;
+static struct xs_handle the_xs;
+static struct xenstat_domain doms[MAX_DOMS];
+static size_t ndoms;
+
+struct xs_key {
+	char path[128];
+	char val[512];
+	unsigned n;
+	unsigned reads;
+};
+static struct xs_key store[MAX_KEYS];
+static size_t nstore;
+static char written_path[128], written_val[128];
+
+static void host_reset(void)
+{
+	memset(doms, 0, sizeof doms);
+	memset(store, 0, sizeof store);
+	ndoms = nstore = 0;
+	written_path[0] = written_val[0] = '\0';
+	doms[ndoms++] = (struct xenstat_domain){ .id = 0, .name = "Domain-0" };
+}
+
+static struct xenstat_domain *host_add(unsigned id, const char *name, uint32_t start)
+{
+	struct xenstat_domain *d = &doms[ndoms++];
+
+	d->id = id;
+	snprintf(d->name, sizeof d->name, "%s", name);
+	d->start = start;
+	return d;
+}
+
+static struct xs_key *key_at(const char *path, bool create)
+{
+	for (size_t i = 0; i < nstore; i++)
+		if (!strcmp(store[i].path, path))
+			return &store[i];
+	if (!create || nstore == MAX_KEYS)
+		return NULL;
+	snprintf(store[nstore].path, sizeof store[nstore].path, "%s", path);
+	return &store[nstore++];
+}
+
+static struct xs_key *guest_key(unsigned id, const char *key, bool create)
+{
+	char path[128];
+
+	snprintf(path, sizeof path, "/local/domain/%u/data/xenlive/%s", id, key);
+	return key_at(path, create);
+}
+
+/* The guest's root writes n raw bytes to its data/xenlive/KEY. */
+static void guest_writes(unsigned id, const char *key, const char *raw, size_t n)
+{
+	struct xs_key *k = guest_key(id, key, true);
+
+	memcpy(k->val, raw, n);
+	k->n = (unsigned)n;
+}
+
+static unsigned reads_of(unsigned id, const char *key)
+{
+	const struct xs_key *k = guest_key(id, key, false);
+
+	return k ? k->reads : 0;
+}
+
+/* dom0 writes val at path (xenops_create under /libxl/ID/xenlive, the
+ * hotplug program in a vif's backend directory): places no guest can. */
+static void dom0_writes(const char *path, const char *val)
+{
+	struct xs_key *k = key_at(path, true);
+
+	snprintf(k->val, sizeof k->val, "%s", val);
+	k->n = (unsigned)strlen(k->val);
+}
+
+/* ---- stub libxenstore --------------------------------------------------- */
+
+struct xs_handle *xs_open(unsigned long flags)
+{
+	(void)flags;
+	return &the_xs;
+}
+
+void xs_close(struct xs_handle *h)
+{
+	(void)h;
+}
+
+void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *len)
+{
+	struct xs_key *k = key_at(path, true);   /* absent keys count reads too */
+	char *v;
+
+	(void)h;
+	(void)t;
+	if (!k)
+		return NULL;
+	k->reads++;
+	if (!k->n && !k->val[0])
+		return NULL;
+	v = malloc(k->n + 1);
+	memcpy(v, k->val, k->n);
+	v[k->n] = '\0';
+	*len = k->n;
+	return v;
+}
+
+bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const void *data,
+	      unsigned int len)
+{
+	(void)h;
+	(void)t;
+	snprintf(written_path, sizeof written_path, "%s", path);
+	snprintf(written_val, sizeof written_val, "%.*s", (int)len, (const char *)data);
+	return true;
+}
+
+/* ---- stub libxenstat ---------------------------------------------------- */
+
+xenstat_handle *xenstat_init(void) { return &the_xst; }
+void xenstat_uninit(xenstat_handle *h) { (void)h; }
+xenstat_node *xenstat_get_node(xenstat_handle *h, unsigned int flags) { (void)h; (void)flags; return &the_node; }
+void xenstat_free_node(xenstat_node *n) { (void)n; }
+const char *xenstat_node_xen_version(xenstat_node *n) { (void)n; return "4.17 (stub)"; }
+unsigned long long xenstat_node_tot_mem(xenstat_node *n) { (void)n; return 1024ull << 20; }
+unsigned long long xenstat_node_free_mem(xenstat_node *n) { (void)n; return 512ull << 20; }
+unsigned int xenstat_node_num_domains(xenstat_node *n) { (void)n; return (unsigned)ndoms; }
+unsigned int xenstat_node_num_cpus(xenstat_node *n) { (void)n; return 2; }
+xenstat_domain *xenstat_node_domain_by_index(xenstat_node *n, unsigned i) { (void)n; return i < ndoms ? &doms[i] : NULL; }
+unsigned xenstat_domain_id(xenstat_domain *d) { return d->id; }
+char *xenstat_domain_name(xenstat_domain *d) { return d->name; }
+unsigned long long xenstat_domain_cpu_ns(xenstat_domain *d) { (void)d; return 0; }
+unsigned int xenstat_domain_num_vcpus(xenstat_domain *d) { (void)d; return 1; }
+unsigned long long xenstat_domain_cur_mem(xenstat_domain *d) { (void)d; return 48ull << 20; }
+unsigned long long xenstat_domain_max_mem(xenstat_domain *d) { (void)d; return 48ull << 20; }
+unsigned int xenstat_domain_dying(xenstat_domain *d) { (void)d; return 0; }
+unsigned int xenstat_domain_crashed(xenstat_domain *d) { (void)d; return 0; }
+unsigned int xenstat_domain_shutdown(xenstat_domain *d) { (void)d; return 0; }
+unsigned int xenstat_domain_paused(xenstat_domain *d) { (void)d; return 0; }
+unsigned int xenstat_domain_num_networks(xenstat_domain *d) { (void)d; return 0; }
+xenstat_network *xenstat_domain_network(xenstat_domain *d, unsigned int i) { (void)d; (void)i; return NULL; }
+unsigned long long xenstat_network_rbytes(xenstat_network *n) { (void)n; return 0; }
+unsigned long long xenstat_network_tbytes(xenstat_network *n) { (void)n; return 0; }
+
+/* ---- stub libxl and xenops ---------------------------------------------- */
+
+static struct xenstat_domain *dom_by_id(uint32_t id)
+{
+	for (size_t i = 0; i < ndoms; i++)
+		if (doms[i].id == id)
+			return &doms[i];
+	return NULL;
+}
+
+uint32_t libxl_vm_get_start_time(libxl_ctx *ctx, uint32_t domid)
+{
+	const struct xenstat_domain *d = dom_by_id(domid);
+
+	(void)ctx;
+	return d ? d->start : (uint32_t)-1;
+}
+
+void libxl_domain_sched_params_init(libxl_domain_sched_params *p) { memset(p, 0, sizeof *p); }
+void libxl_domain_sched_params_dispose(libxl_domain_sched_params *p) { (void)p; }
+int libxl_domain_sched_params_get(libxl_ctx *ctx, uint32_t domid, libxl_domain_sched_params *p)
+{
+	(void)ctx;
+	(void)domid;
+	p->weight = 256;
+	return 0;
+}
+int libxl_domain_sched_params_set(libxl_ctx *ctx, uint32_t domid, const libxl_domain_sched_params *p)
+{
+	(void)ctx; (void)domid; (void)p;
+	return 0;
+}
+void libxl_postfork_child_noexec(libxl_ctx *ctx) { (void)ctx; }
+int libxl_ctx_free(libxl_ctx *ctx) { (void)ctx; return 0; }
+int libxl_name_to_domid(libxl_ctx *ctx, const char *name, uint32_t *domid) { (void)ctx; (void)name; (void)domid; return -1; }
+char *libxl_domid_to_name(libxl_ctx *ctx, uint32_t domid) { (void)ctx; (void)domid; return NULL; }
+int libxl_domain_destroy(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *h) { (void)ctx; (void)domid; (void)h; return 0; }
+int libxl_domain_pause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *h) { (void)ctx; (void)domid; (void)h; return 0; }
+int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *h) { (void)ctx; (void)domid; (void)h; return 0; }
+int libxl_domain_shutdown(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *h) { (void)ctx; (void)domid; (void)h; return 0; }
+
+void xenops_log_init(struct xenops_log *l, int echo) { memset(l, 0, sizeof *l); l->echo = echo; }
+libxl_ctx *xenops_ctx(struct xenops_log *l, char *err, size_t errlen) { (void)l; (void)err; (void)errlen; return &the_ctx; }
+
+/* The launch helper (a forked child) "creates" domain 7. */
+int xenops_create(libxl_ctx *ctx, struct xenops_log *l, const struct guestcfg *g,
+		  double launch_t, uint32_t *domid, char *err, size_t errlen)
+{
+	(void)ctx; (void)l; (void)g; (void)launch_t; (void)err; (void)errlen;
+	*domid = 7;
+	return 0;
+}
+
+/* backend_xen_open looks for a Xen host first: this is one. */
+int access(const char *path, int mode)
+{
+	if (!strncmp(path, "/proc/xen/", 10))
+		return 0;
+	return faccessat(AT_FDCWD, path, mode, 0);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static struct backend *open_host(void)
+{
+	char err[256];
+	struct backend *b = backend_xen_open(err, sizeof err);
+
+	if (!b) {
+		CHECK(b != NULL, "the Xen backend opens on the stub host (%s)", err);
+		exit(harness_done());
+	}
+	return b;
+}
+
+/* A snapshot at now; the sample of domain id copied to out (false if absent). */
+static bool sample(struct backend *b, double now, int id, struct dom_sample *out)
+{
+	struct snapshot s;
+	char err[256];
+	bool found = false;
+
+	memset(out, 0, sizeof *out);
+	if (b->ops->snapshot(b, now, &s, err, sizeof err))
+		return false;
+	for (size_t i = 0; i < s.n; i++) {
+		if (s.dom[i].id == id) {
+			*out = s.dom[i];
+			found = true;
+		}
+	}
+	snapshot_free(&s);
+	return found;
+}
+
+/* The stub host with dom0 and domains 5 and 6 named name5 and name6,
+ * started at 1000, and the backend open on it. */
+static struct backend *two_guests(const char *name5, const char *name6)
+{
+	host_reset();
+	host_add(5, name5, 1000);
+	host_add(6, name6, 1000);
+	return open_host();
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+/* Every key the backend reads passes through guest_text: the workload a
+ * guest writes reaches the snapshot without a control byte, cut to 64. */
+static void test_guest_text(void)
+{
+	struct backend *b;
+	struct dom_sample o;
+	char longv[300];
+
+	host_reset();
+	host_add(5, "debian-1", 1000);
+	b = open_host();
+	guest_writes(5, "workload", S("\r  1 debian-1"));
+	CHECK(sample(b, 1100, 5, &o), "the stub host's domain 5 is in the snapshot");
+	CHECK_STR(o.workload, "?  1 debian-1", "a CR in the workload becomes '?' at read time");
+	guest_writes(5, "workload", S("\033]0;PWNED\007\033[2J\302\233" "1;1H"));
+	sample(b, 1101, 5, &o);
+	CHECK_STR(o.workload, "?]0;PWNED??[2J?1;1H", "OSC, CSI and C1 CSI from the guest become '?'");
+	guest_writes(5, "workload", S("a\0b\377c"));
+	sample(b, 1102, 5, &o);
+	CHECK_STR(o.workload, "a?b?c", "NUL and an invalid byte inside the value become '?'");
+	memset(longv, 'w', sizeof longv);
+	guest_writes(5, "workload", longv, sizeof longv);
+	sample(b, 1103, 5, &o);
+	CHECK_INT(strlen(o.workload), GUEST_TEXT_MAX, "a 300-byte workload is cut to GUEST_TEXT_MAX bytes");
+	guest_writes(5, "workload", S("M\303\274nchen \342\202\254"));
+	sample(b, 1104, 5, &o);
+	CHECK_STR(o.workload, "M\303\274nchen \342\202\254", "valid UTF-8 from the guest stays");
+	backend_close(b);
+}
+
+/* What livetop acts on comes from dom0: DISTRO (what f launches more of)
+ * and the launch time behind BOOT are xenops_create's record under
+ * /libxl/ID/xenlive, never the guest's data/xenlive/distro or launched. */
+static void test_dom0_record(void)
+{
+	struct backend *b = two_guests("lab-3", "mybox");
+	struct dom_sample o;
+
+	dom0_writes("/libxl/5/xenlive/distro", "debian");
+	dom0_writes("/libxl/5/xenlive/launched", "997.5");
+	guest_writes(5, "distro", S("centos"));
+	guest_writes(5, "launched", S("1"));
+	guest_writes(6, "distro", S("centos"));
+	sample(b, 1005, 5, &o);
+	CHECK_STR(o.distro, "debian", "lab-3, launched as debian, claiming centos is debian");
+	guest_writes(5, "state", S("ready"));
+	sample(b, 1010, 5, &o);
+	CHECK_NEAR(o.boot_secs, 12.5, 1e-6, "BOOT counts from dom0's launch time, not the guest's \"1\"");
+	sample(b, 1010, 6, &o);
+	CHECK_STR(o.distro, "", "mybox (no record, no name ID-N) claiming centos has no distro");
+	backend_close(b);
+}
+
+/* A ping goes to the address dom0's hotplug program gave the target's
+ * vif, never to the one the target's root writes as its ip. */
+static void test_ping(void)
+{
+	struct backend *b = two_guests("debian-1", "debian-2");
+	struct workload_req r = { .kind = WL_PING, .target_id = 6 };
+	char err[256];
+
+	guest_writes(5, "state", S("ready"));
+	guest_writes(6, "ip", S("10.73.0.1"));
+	CHECK_INT(b->ops->workload(b, 1100, 5, &r, err, sizeof err), -1,
+		  "no ping while dom0 has given the target no address");
+	CHECK_CONTAINS(err, "domain 6 has no address from dom0", "and the log says why");
+	dom0_writes("/local/domain/0/backend/vif/6/0/ip", "10.73.0.12 -f");
+	CHECK_INT(b->ops->workload(b, 1100, 5, &r, err, sizeof err), -1,
+		  "a vif address that is not an IPv4 address is refused");
+	CHECK_STR(written_path, "", "nothing is written to xenstore for either");
+	dom0_writes("/local/domain/0/backend/vif/6/0/ip", "10.73.0.12");
+	CHECK_INT(b->ops->workload(b, 1100, 5, &r, err, sizeof err), 0, "a ping to debian-2 goes out");
+	CHECK_STR(written_path, "/local/domain/5/data/xenlive/request", "as the pinging guest's request");
+	CHECK_CONTAINS(written_val, " ping 10.73.0.12", "to the vif's address, not the 10.73.0.1 the target wrote");
+	backend_close(b);
+}
+
+/* A domain whose start time libxl has not written yet (the stub answers
+ * (uint32_t)-1 as libxl does) gets it once it is there: UPTIME does not
+ * stay 0 s. */
+static void test_start_time(void)
+{
+	struct backend *b;
+	struct dom_sample o;
+	struct xenstat_domain *d;
+
+	host_reset();
+	d = host_add(5, "debian-1", (uint32_t)-1);
+	b = open_host();
+	sample(b, 1100, 5, &o);
+	CHECK_NEAR(o.started, 0, 0, "no start time yet: unknown, not 4294967295");
+	d->start = 0;
+	sample(b, 1101, 5, &o);
+	CHECK_NEAR(o.started, 0, 0, "a start time of 0 is no start time either");
+	d->start = 1000;
+	sample(b, 1102, 5, &o);
+	CHECK_NEAR(o.started, 1000, 0, "once libxl has written it, it is read");
+	d->start = 1050;
+	sample(b, 1103, 5, &o);
+	CHECK_NEAR(o.started, 1000, 0, "and then kept");
+	backend_close(b);
+}
+
+/* A guest without an agent, watched for ten minutes the way livetop
+ * does (poll every 100 ms, a snapshot every second): its state key is
+ * read every 100 ms while it may be booting, then every few seconds; an
+ * agent that comes up after ten minutes is still seen. */
+static void test_poll_backoff(void)
+{
+	struct backend *b;
+	struct dom_sample o;
+	char msg[256];
+	double now = 1000, seen = -1;
+
+	host_reset();
+	host_add(5, "quiet-1", 1000);
+	b = open_host();
+	for (int tick = 0; tick < 6000; tick++, now = 1000 + tick * 0.1) {
+		while (b->ops->poll(b, now, msg, sizeof msg))
+			;
+		if (tick % 10 == 0)
+			sample(b, now, 5, &o);
+	}
+	CHECK(reads_of(5, "state") < 1400, "ten minutes cost %u reads of its state, not 6600",
+	      reads_of(5, "state"));
+	CHECK(o.state == DS_BOOTING, "and it shows as booting");
+	guest_writes(5, "state", S("ready"));
+	for (int tick = 0; seen < 0 && tick < 100; tick++) {
+		b->ops->poll(b, now + tick * 0.1, msg, sizeof msg);
+		sample(b, now + tick * 0.1, 5, &o);
+		if (o.state == DS_READY)
+			seen = tick * 0.1;
+	}
+	CHECK(seen >= 0 && seen <= GUEST_POLL_SLOW_S + 0.1,
+	      "an agent that says ready after ten minutes is seen within %.1f s", seen);
+	backend_close(b);
+}
+
+int main(void)
+{
+	test_guest_text();
+	test_dom0_record();
+	test_ping();
+	test_start_time();
+	test_poll_backoff();
+	return harness_done();
+}
