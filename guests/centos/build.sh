@@ -53,9 +53,16 @@ case $SOURCE_DATE_EPOCH in '' | *[!0-9]*) die "SOURCE_DATE_EPOCH must be a numbe
 	die "CENTOS_GPGCHECK=0 would install unchecked packages whose scripts run as root here; set CENTOS_ALLOW_UNSIGNED=1 too to do it anyway"
 [ "$CENTOS_GPGCHECK" = 0 ] || [ -n "${CENTOS_GPGFINGERPRINT// /}" ] ||
 	die "no pinned signing-key fingerprint for CentOS Stream $CENTOS_RELEASE: set CENTOS_GPGFINGERPRINT (see https://www.centos.org/keys/)"
-for tool in dnf rpm mksquashfs curl mknod gpg; do
-	command -v "$tool" > /dev/null || die "$tool not found (apt-get install dnf rpm squashfs-tools curl gpg)"
+for tool in dnf rpm mksquashfs curl mknod gpg python3; do
+	command -v "$tool" > /dev/null || die "$tool not found (apt-get install dnf rpm squashfs-tools curl gpg python3)"
 done
+# what CentOS Stream's repositories ask of this host's rpm and libsolv (dnf reads
+# repodata and module metadata through libsolv, which says itself what it can
+# decompress); tests/test_scripts.sh fakes a host without them
+rpm --showrc 2> /dev/null | grep -qF 'rpmlib(PayloadIsZstd)' ||
+	die "rpm on this host cannot read zstd payloads (rpmlib(PayloadIsZstd) missing): CentOS Stream's packages have them; rpm 4.14 or newer built with zstd can"
+python3 -c 'import ctypes, sys; sys.exit(ctypes.CDLL("libsolvext.so.1").solv_xfopen_iscompressed(b"x.zst") != 1)' 2> /dev/null ||
+	die "libsolv on this host cannot read zstd-compressed repository metadata (libsolvext.so.1 has no zstd): dnf could not load such repodata; libsolv 0.7.x built with zstd can"
 [ "$(id -u)" = 0 ] || die "must run as root (dnf installs files owned by other users)"
 
 # unreachable URL [WHAT VARIABLE]: the one line the caller shows when it skips this guest
