@@ -88,7 +88,7 @@ img=$TMPD/out/centos.sqfs
 if [ -f "$img" ] && [ -f "$TMPD/out/os-release" ]; then pass "outputs: centos.sqfs and os-release"
 else fail "outputs missing (found: $(find "$TMPD/out" -mindepth 1 -printf '%f ' 2>&1))"; finish; fi
 unsquashfs -l "$img" > "$TMPD/list" 2>&1
-for f in usr/bin/busybox sbin/init etc/os-release etc/inittab; do
+for f in usr/bin/busybox sbin/init etc/os-release etc/inittab tmp; do
 	if grep -qx "squashfs-root/$f" "$TMPD/list"; then pass "image holds /$f"; else fail "image lacks /$f"; fi
 done
 unsquashfs -lls "$img" > "$TMPD/llist" 2>&1

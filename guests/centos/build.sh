@@ -213,11 +213,14 @@ info "installed $(rpm --root "$root" -qa | grep -vc '^gpg-pubkey-') packages"
 for d in null zero random urandom; do rm -f "$root/dev/$d"; done
 rm -f "$root"/var/log/dnf*.log "$root/var/log/hawkey.log"
 # the installroot-joined cachedir: remove it and the directories only it needed
+# (not one a package owns, as /tmp or /var/cache, even when it is left empty)
 rel=${dnf_cache#/}
 if [ -d "$root/$rel" ] && [ ! -L "$root/$rel" ]; then
 	rm -rf "${root:?}/$rel"
 	d=$(dirname "$rel")
-	while [ "$d" != . ] && rmdir "$root/$d" 2> /dev/null; do d=$(dirname "$d"); done
+	while [ "$d" != . ] && ! rpm --root "$root" -qf "/$d" > /dev/null 2>&1 && rmdir "$root/$d" 2> /dev/null; do
+		d=$(dirname "$d")
+	done
 fi
 # sqlite leaves an empty write-ahead log and its index behind: drop both
 for db in "$root$rpmdb"/*.sqlite; do
