@@ -197,8 +197,9 @@ if ! dnf "${dnf_args[@]}" install "${packages[@]}" < /dev/null > "$tmp/dnf.log" 
 		reason=$(grep -m1 -E 'is not signed|Problem opening package|Public key for .* is not installed|[Dd]igest|[Ss]ignature' "$log")
 		die "GPG check failed, package refused: ${reason:-see the log} (dnf log: $log)"
 	fi
-	reason=$(grep -m1 -E 'No match for argument|nothing provides|conflicts with|^Error' "$log" | sed 's/^Error: *//')
+	reason=$(grep -m1 -E 'filtered out by modular filtering|No match for argument|nothing provides|conflicts with|^Error' "$log" | sed 's/^Error: *//')
 	case $reason in
+	*'modular filtering'*) die "every ${reason##*: } in the repositories is hidden by dnf's modular filtering (its module stream is not the enabled one; CENTOS_PACKAGES; dnf log: $log)" ;;
 	*'No match for argument'*) die "no package ${reason##*: } in the repositories (CENTOS_PACKAGES; dnf log: $log)" ;;
 	*) die "dnf failed: ${reason:-$(tail -n1 "$log")} (dnf log: $log)" ;;
 	esac
