@@ -13,7 +13,8 @@
 # packages, exit status 3 with one line when a mirror cannot be reached; and
 # for the CentOS shape: the packages' payloads and signatures as installed,
 # rpm -V, the module stream dnf enabled and the one it hides, and a build
-# from a file:// copy of the repositories.
+# from a file:// copy of the repositories and from a tree laid out as the
+# mirror; the line each build writes for the build summary (OUTDIR/source).
 # --keep DIR: leave the bootable test image as DIR/centos.sqfs and DIR/os-release
 # (a busybox userland whose init gives a root shell on hvc0) for a boot test.
 # Needs root (dnf installs as root); takes about half a minute.
@@ -43,7 +44,8 @@ done
 [ -z "$missing" ] || { fail "missing tools:$missing (apt-get install dnf rpm createrepo-c zstd squashfs-tools gnupg curl)"; finish; }
 
 export SOURCE_DATE_EPOCH=1767225600
-# the server's root: flat/ (make-repo.sh DIR) and centos/ (make-repo.sh --centos DIR)
+# the server's root: flat/ (make-repo.sh DIR), centos/ (make-repo.sh --centos DIR)
+# and mirror/, centos/ as the mirror lays it out (CENTOS_MIRROR)
 srv=$TMPD/srv repo=$TMPD/srv/flat cs=$TMPD/srv/centos
 # make-repo takes busybox-static from the project's download cache
 for r in "$repo" "$cs"; do
@@ -55,6 +57,10 @@ for r in "$repo" "$cs"; do
 		fail "make-repo.sh ${opt[*]} ($(tail -n 2 "$TMPD/make-repo.log" | tr '\n' ' '))"
 		finish
 	fi
+done
+for r in BaseOS AppStream; do
+	mkdir -p "$srv/mirror/9-stream/$r/x86_64"
+	ln -s "../../../../centos/$r" "$srv/mirror/9-stream/$r/x86_64/os"
 done
 
 # --- serve it: port chosen by the kernel, read back from the server's banner -------------
@@ -88,6 +94,11 @@ build() {
 		> "$TMPD/out.log" 2> "$TMPD/err" || RC=$?
 }
 rpm_gets() { grep -c 'GET /[^ ]*\.rpm ' "$TMPD/http.log"; }
+# source_is OUT LINE: OUT/source (the build summary's line) is exactly LINE
+source_is() {
+	if [ "$(cat "$1/source" 2>&1)" = "$2" ]; then pass "${1##*/}/source, for the build summary: $2"
+	else fail "${1##*/}/source is '$(cat "$1/source" 2>&1)', not '$2'"; fi
+}
 no_leftovers() { [ -z "$(find "$TMPD" -maxdepth 1 -name '.centos-build.*')" ]; }
 
 # --- the image -------------------------------------------------------------------------------
@@ -229,6 +240,7 @@ start=$(date +%s)
 cbuild "$TMPD/out-cs" "xenlive-test-base xenlive-test-extra" "http://127.0.0.1:$port/centos/"
 if [ "$RC" -eq 0 ]; then pass "build.sh installs xenlive-test-base and -extra from BaseOS and AppStream over http, GPG checking on ($(($(date +%s) - start)) s)"
 	centos_image "$TMPD/out-cs" "http"
+	source_is "$TMPD/out-cs" "from the repositories http://127.0.0.1:$port/centos/BaseOS/ http://127.0.0.1:$port/centos/AppStream/"
 else fail "CentOS-shaped build over http exited $RC ($(tail -n 2 "$TMPD/err" | tr '\n' ' '))"; fi
 cbuild "$TMPD/out-next" "xenlive-test-base xenlive-test-demo-next" "http://127.0.0.1:$port/centos/"
 if [ "$RC" -eq 1 ] &&
@@ -244,7 +256,16 @@ cbuild "$TMPD/out-copy" "xenlive-test-base xenlive-test-extra" "file://$TMPD/cop
 if [ "$RC" -eq 0 ] && [ "$(wc -l < "$TMPD/http.log")" = "$requests" ]; then
 	pass "a file:// copy of BaseOS and AppStream (cp -a) builds the image, without a request to the server"
 	centos_image "$TMPD/out-copy" "file:// copy"
+	source_is "$TMPD/out-copy" "from a local copy file://$TMPD/copy/BaseOS/ file://$TMPD/copy/AppStream/"
 else fail "build from the copy: status $RC, $(($(wc -l < "$TMPD/http.log") - requests)) requests, $(tail -n1 "$TMPD/err")"; fi
+# the mirror's layout: CENTOS_MIRROR alone, the repositories it implies for release 9
+# (cbuild's BASE now only names the key)
+cbuild "$TMPD/out-mirror" "xenlive-test-base xenlive-test-extra" "http://127.0.0.1:$port/centos/" \
+	CENTOS_REPOS= CENTOS_MIRROR="http://127.0.0.1:$port/mirror"
+if [ "$RC" -eq 0 ] && grep -q 'GET /mirror/9-stream/AppStream/x86_64/os/repodata/repomd.xml ' "$TMPD/http.log"; then
+	pass "CENTOS_MIRROR alone: BaseOS and AppStream from 9-stream/*/x86_64/os/ under it"
+	source_is "$TMPD/out-mirror" "from the mirror http://127.0.0.1:$port/mirror"
+else fail "build from the mirror layout: status $RC, $(tail -n1 "$TMPD/err")"; fi
 
 # --- unreachable mirror and key: status 3, one line, nothing left behind ---------------------------
 RC=0

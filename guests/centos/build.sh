@@ -5,7 +5,9 @@
 # which mount the image read-only under a tmpfs overlay and run /sbin/init).
 #   out: OUTDIR/centos.sqfs   squashfs (zstd, as guests/debian), reproducible timestamps
 #        OUTDIR/os-release    the image's own /etc/os-release (PRETTY_NAME names it)
-# Both appear only on success (built next to OUTDIR, then moved in).
+#        OUTDIR/source        one line for the build summary: "from the mirror URL",
+#                             "from a local copy URL..." (file://) or "from the repositories URL..."
+# They appear only on success (built next to OUTDIR, then moved in).
 # Exit status: 0 built; 3 a repository or the signing key cannot be reached
 # (the caller skips this guest); 1 any other failure.  Errors: one line on stderr.
 # Environment (defaults below):
@@ -28,7 +30,8 @@ STAGE=centos
 
 : "${CENTOS_RELEASE:=9}"
 : "${CENTOS_MIRROR:=https://mirror.stream.centos.org}"
-: "${CENTOS_REPOS:=baseos=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/BaseOS/x86_64/os/ appstream=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/AppStream/x86_64/os/}"
+mirror_repos="baseos=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/BaseOS/x86_64/os/ appstream=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/AppStream/x86_64/os/"
+: "${CENTOS_REPOS:=$mirror_repos}"
 if [ "$CENTOS_RELEASE" -ge 10 ] 2>/dev/null; then
 	: "${CENTOS_GPGKEY:=https://www.centos.org/keys/RPM-GPG-KEY-CentOS-Official-SHA256}"
 	: "${CENTOS_GPGFINGERPRINT:=}"   # not pinned here yet: the user names it
@@ -318,6 +321,14 @@ osr=$(in_root /etc/os-release)
 grep -q '^PRETTY_NAME=' "$osr" || die "the image's os-release has no PRETTY_NAME"
 cp "$osr" "$tmp/out/os-release"
 chmod 0644 "$tmp/out/os-release"
+# where the packages came from: the mirror, a copy on this machine, or other repositories
+local_only=yes
+for u in "${repo_urls[@]}"; do case $u in file://*) ;; *) local_only=no ;; esac; done
+if [ "$CENTOS_REPOS" = "$mirror_repos" ]; then
+	if [ "$local_only" = yes ]; then source="from a local copy $CENTOS_MIRROR"; else source="from the mirror $CENTOS_MIRROR"; fi
+elif [ "$local_only" = yes ]; then source="from a local copy ${repo_urls[*]}"
+else source="from the repositories ${repo_urls[*]}"; fi
+printf '%s\n' "$source" > "$tmp/out/source"
 
 info "making the squashfs image"
 # ownership stays as rpm set it (not -all-root): some files belong to system users
@@ -325,10 +336,11 @@ info "making the squashfs image"
 env -u SOURCE_DATE_EPOCH mksquashfs "$root" "$tmp/out/centos.sqfs" -noappend -no-xattrs -no-progress -quiet \
 	-comp zstd -Xcompression-level 19 -b 128K -processors 1 -mkfs-time "$SOURCE_DATE_EPOCH" -all-time "$SOURCE_DATE_EPOCH" > "$tmp/mksquashfs.log" 2>&1 ||
 	die "mksquashfs failed: $(tail -n1 "$tmp/mksquashfs.log")"
-touch -d "@$SOURCE_DATE_EPOCH" "$tmp/out/centos.sqfs" "$tmp/out/os-release"
+touch -d "@$SOURCE_DATE_EPOCH" "$tmp/out/centos.sqfs" "$tmp/out/os-release" "$tmp/out/source"
 
 mkdir -p "$outdir"
+mv -f "$tmp/out/source" "$outdir/source"
 mv -f "$tmp/out/os-release" "$outdir/os-release"
 mv -f "$tmp/out/centos.sqfs" "$outdir/centos.sqfs"
 name=$(sed -n 's/^PRETTY_NAME=//p' "$outdir/os-release" | tr -d '"')
-info "$name: $outdir/centos.sqfs ($(du -k "$outdir/centos.sqfs" | cut -f1) KiB)"
+info "$name $(cat "$outdir/source"): $outdir/centos.sqfs ($(du -k "$outdir/centos.sqfs" | cut -f1) KiB)"
