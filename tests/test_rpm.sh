@@ -12,9 +12,10 @@
 # systemd/PAM/SELinux configuration step, refusal of unsigned and tampered
 # packages, exit status 3 with one line when a mirror cannot be reached; and
 # for the CentOS shape: the packages' payloads and signatures as installed,
-# rpm -V, the module stream dnf enabled and the one it hides, and a build
-# from a file:// copy of the repositories and from a tree laid out as the
-# mirror; the line each build writes for the build summary (OUTDIR/source).
+# rpm -V, the module stream dnf enabled and the one it hides, builds from a
+# file:// copy of the repositories (and from that copy changed in place) and
+# from a tree laid out as the mirror, and the line each build writes for the
+# build summary (OUTDIR/source).
 # --keep DIR: leave the bootable test image as DIR/centos.sqfs and DIR/os-release
 # (a busybox userland whose init gives a root shell on hvc0) for a boot test.
 # Needs root (dnf installs as root); takes about half a minute.
@@ -258,6 +259,14 @@ if [ "$RC" -eq 0 ] && [ "$(wc -l < "$TMPD/http.log")" = "$requests" ]; then
 	centos_image "$TMPD/out-copy" "file:// copy"
 	source_is "$TMPD/out-copy" "from a local copy file://$TMPD/copy/BaseOS/ file://$TMPD/copy/AppStream/"
 else fail "build from the copy: status $RC, $(($(wc -l < "$TMPD/http.log") - requests)) requests, $(tail -n1 "$TMPD/err")"; fi
+# a copy synced again at the same path is read again, not dnf's cached metadata:
+# without AppStream's module metadata, the other stream's package is an ordinary one
+modifyrepo_c --remove modules "$TMPD/copy/AppStream/repodata" > /dev/null 2>&1
+cbuild "$TMPD/out-copy2" "xenlive-test-base xenlive-test-demo-next" "file://$TMPD/copy/" CENTOS_GPGKEY="$TMPD/copy/RPM-GPG-KEY-test"
+unsquashfs -q -d "$TMPD/x-copy2" "$TMPD/out-copy2/centos.sqfs" var/lib/rpm > /dev/null 2>&1
+if [ "$RC" -eq 0 ] && rpm --root "$TMPD/x-copy2" --dbpath /var/lib/rpm -q xenlive-test-demo-next > /dev/null 2>&1; then
+	pass "the copy changed at the same path is read again: without its module metadata, xenlive-test-demo-next installs"
+else fail "changed copy: status $RC, $(tail -n1 "$TMPD/err")"; fi
 # the mirror's layout: CENTOS_MIRROR alone, the repositories it implies for release 9
 # (cbuild's BASE now only names the key)
 cbuild "$TMPD/out-mirror" "xenlive-test-base xenlive-test-extra" "http://127.0.0.1:$port/centos/" \

@@ -172,13 +172,16 @@ done
 
 # dnf joins the installroot to a cachedir option for its locks and
 # expired_repos.json (removed below) but keeps repository metadata and
-# packages in the host path given: so a rebuild downloads nothing again.
+# packages in the host path given: so a rebuild downloads no package again.
+# metadata_expire=0: each build asks for repomd.xml again (a copy synced anew
+# at the same path, or a mirror, is read as it is now, not as it was cached).
 dnf_args=(--assumeyes --installroot="$root" --releasever="$CENTOS_RELEASE" --config="$tmp/dnf.conf"
 	--setopt=reposdir="$tmp/repos.d" --setopt=varsdir="$tmp/vars" --noplugins
 	--setopt=cachedir="$dnf_cache" --setopt=keepcache=True
 	--setopt=install_weak_deps=False --nodocs --setopt=gpgcheck="$CENTOS_GPGCHECK"
 	--setopt=localpkg_gpgcheck="$CENTOS_GPGCHECK" --setopt=repo_gpgcheck=0
-	--setopt=module_platform_id="platform:el$CENTOS_RELEASE" --setopt=retries=3)
+	--setopt=module_platform_id="platform:el$CENTOS_RELEASE" --setopt=retries=3
+	--setopt=metadata_expire=0)
 keyurls=""
 for f in "${keys[@]}"; do keyurls+="${keyurls:+,}file://$f"; done
 for i in "${!repo_names[@]}"; do
