@@ -243,6 +243,12 @@ if [ "$RC" -eq 0 ]; then pass "build.sh installs xenlive-test-base and -extra fr
 	centos_image "$TMPD/out-cs" "http"
 	source_is "$TMPD/out-cs" "from the repositories http://127.0.0.1:$port/centos/BaseOS/ http://127.0.0.1:$port/centos/AppStream/"
 else fail "CentOS-shaped build over http exited $RC ($(tail -n 2 "$TMPD/err" | tr '\n' ' '))"; fi
+# the signatures are checked, not skipped: with the flat repository's key they fail
+cbuild "$TMPD/out-wrongkey" "xenlive-test-base xenlive-test-extra" "http://127.0.0.1:$port/centos/" \
+	CENTOS_GPGKEY="${url}RPM-GPG-KEY-test" CENTOS_GPGFINGERPRINT="$(cat "$repo/RPM-GPG-KEY-test.fpr")"
+if [ "$RC" -eq 1 ] && grep -q 'error: GPG check failed, package refused: .*xenlive-test-' "$TMPD/err" && [ ! -e "$TMPD/out-wrongkey" ]
+then pass "signed by another key than the one given: refused ($(tail -n1 "$TMPD/err" | sed 's/.*refused: //; s/ (dnf log.*//'))"
+else fail "another key: status $RC, $(tail -n1 "$TMPD/err")"; fi
 cbuild "$TMPD/out-next" "xenlive-test-base xenlive-test-demo-next" "http://127.0.0.1:$port/centos/"
 if [ "$RC" -eq 1 ] &&
 	grep -q "error: every xenlive-test-demo-next in the repositories is hidden by dnf's modular filtering" "$TMPD/err" &&
