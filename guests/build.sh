@@ -11,6 +11,8 @@
 #   catalog                   one line per distro, in the distros' order (format:
 #                             monitor/README.md)
 #   selftest/                 xenlive-selftest's guest (initramfs + disk)
+# and build/guests/summary for the end of make (scripts/summary.sh): the guests in
+# the ISO, where each came from when its build says (OUTDIR/source), the skipped ones.
 # A distro whose build fails is skipped, loudly, unless its descriptor says
 # required=yes or REQUIRE_GUESTS=1.  Slow products (kernel, images) are kept in $CACHE.
 STAGE=guests
@@ -99,7 +101,7 @@ catalog=$out/catalog
 	echo "# xenlive guest catalogue: id|display name|image|memory_mib|min_memory_mib|kernel|ramdisk|cmdline"
 	echo "# paths are relative to this file; the display name is the image's own PRETTY_NAME"
 } > "$catalog"
-built=() skipped=()
+built=() sources=() skipped=()
 # every guest's kernel command line.  noreplace-smp: a one-vCPU guest's
 # kernel otherwise rewrites each of its thousands of LOCK prefixes at boot,
 # one hypercall-backed text poke apiece (~0.5 s under emulation); left in,
@@ -126,6 +128,8 @@ distro() {
 		name=$(pretty "$WORK/$id/os-release" 2>/dev/null || true)
 		echo "$id|${name:-$fallback}|$id.sqfs|$mem|$min|kernel/vmlinux|initrd.gz|$cmdline${extra:+ $extra}" >> "$catalog"
 		built+=("$id (${name:-$fallback})")
+		# where its build says the image came from (OUTDIR/source, guests/README.md)
+		[ ! -s "$WORK/$id/source" ] || sources+=("$id: ${name:-$fallback} $(head -n1 "$WORK/$id/source")")
 	else
 		[ "$rc" != 0 ] || echo "guests/$id/build.sh: error: wrote no $id.sqfs" > "$WORK/$id.err"
 		[ "$required" != yes ] || die "required guest $id did not build: $(grep -m1 'error' "$WORK/$id.err")"
@@ -144,14 +148,13 @@ rm -rf "$WORK/kernel" "$WORK/bb" "$g" "$s" "$WORK/vmlinux" "$WORK/guest-kernel" 
 normalise_epoch "$WORK/iso"
 {
 	echo "guests in the ISO: ${built[*]:-none}"
+	for s in "${sources[@]}"; do echo "$s"; done
 	for s in "${skipped[@]}"; do echo "SKIPPED $s"; done
 } > "$WORK/summary"
+[ "${#skipped[@]}" -eq 0 ] || info "=================================================================="
+while read -r line; do info "$line"; done < "$WORK/summary"
 if [ "${#skipped[@]}" -gt 0 ]; then
 	info "=================================================================="
-	while read -r line; do info "$line"; done < "$WORK/summary"
-	info "=================================================================="
 	[ "$REQUIRE_GUESTS" != 1 ] || die "REQUIRE_GUESTS=1 and a guest was skipped"
-else
-	info "$(head -n1 "$WORK/summary")"
 fi
 stage_end

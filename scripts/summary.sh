@@ -1,6 +1,7 @@
 #!/bin/bash
 # usage: summary.sh — the end of `make`: the ISO, its size, which guests it
-# holds and which were skipped (and why).
+# holds (and where each came from, when its build says), and which were
+# skipped (and why): build/guests/summary, written by guests/build.sh.
 STAGE=xenlive
 . "$(dirname "$0")/lib.sh"
 [ -z "${STAGE_MODE:-}" ] || exit 0   # make STAGE_MODE=inputs|key builds nothing

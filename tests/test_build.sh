@@ -1,8 +1,9 @@
 #!/bin/bash
 # Checks of the build itself (needs root and a built ISO, as after `make`):
-# the ISO's layout, the no-change rebuild, a config change rebuilding only
-# what depends on it, an interrupted build leaving nothing behind, two builds
-# giving the same bytes, and clear errors for bad configuration.
+# the ISO's layout, the no-change rebuild and its summary (which CentOS, or
+# why none), a config change rebuilding only what depends on it, an
+# interrupted build leaving nothing behind, two builds giving the same bytes,
+# and clear errors for bad configuration.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/check.sh
 [ -f out/xenlive.iso ] || { fail "out/xenlive.iso is missing (run make first)"; finish; }
@@ -73,6 +74,18 @@ if [ "$(grep -c 'up to date' "$TMPD/make2")" -eq 4 ] && [ "$(cut -d' ' -f1 out/S
 	pass "a second make with nothing changed rebuilds nothing"
 else
 	fail "no-change make: $(tr '\n' ' ' < "$TMPD/make2")"
+fi
+# the summary at the end of make says which CentOS the ISO carries, or why none
+xorriso -osirrox on -indev out/xenlive.iso -extract /guests/catalog "$TMPD/catalog" >/dev/null 2>&1
+if grep -q '^centos|' "$TMPD/catalog"; then
+	line=$(grep -m1 '^xenlive: centos: ' "$TMPD/make2")
+	grep -qE '^xenlive: centos: .+ from (the mirror|a local copy|the repositories) [a-z]+://' <<< "$line" &&
+		pass "the build summary says where the ISO's CentOS came from: ${line#xenlive: }" ||
+		fail "the ISO carries centos, the summary says: $(grep -E 'guests in|centos' "$TMPD/make2" | tr '\n' '|')"
+else
+	line=$(grep -m1 '^xenlive: SKIPPED centos: ' "$TMPD/make2")
+	[ -n "${line#xenlive: SKIPPED centos: }" ] && pass "the build summary says why the ISO has no CentOS: ${line#xenlive: }" ||
+		fail "the ISO has no centos, the summary says: $(grep -E 'guests in|centos' "$TMPD/make2" | tr '\n' '|')"
 fi
 
 # --- a configuration change rebuilds only what depends on it --------------------------------

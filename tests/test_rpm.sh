@@ -1,13 +1,21 @@
 #!/bin/bash
 # usage: tests/test_rpm.sh [--keep DIR]
-# The CentOS Stream image builder (guests/centos/build.sh) against a real RPM
-# repository: tests/rpmrepo/make-repo.sh builds and signs small packages with a
-# throwaway key, python's http.server serves them on 127.0.0.1, and the builder
-# installs them with dnf and GPG checking on.  No CentOS mirror is reachable
-# from the build machines, so this is how the dnf path is proven here.
+# The CentOS Stream image builder (guests/centos/build.sh) against real RPM
+# repositories: tests/rpmrepo/make-repo.sh builds and signs small packages with
+# a throwaway key, once as one plain repository and once as BaseOS and
+# AppStream shaped like CentOS Stream's (zstd repodata and payloads, an
+# RSA-4096 key signing with SHA-256, module metadata); python's http.server
+# serves both on 127.0.0.1, and the builder installs them with dnf and GPG
+# checking on.  No CentOS mirror is reachable from the build machines, so this
+# is how the dnf path is proven here.
 # Checks the image's contents and rpm database, the download cache, the
 # systemd/PAM/SELinux configuration step, refusal of unsigned and tampered
-# packages, and exit status 3 with one line when a mirror cannot be reached.
+# packages, exit status 3 with one line when a mirror cannot be reached; and
+# for the CentOS shape: the packages' payloads and signatures as installed,
+# rpm -V, the module stream dnf enabled and the one it hides, builds from a
+# file:// copy of the repositories (and from that copy changed in place) and
+# from a tree laid out as the mirror, and the line each build writes for the
+# build summary (OUTDIR/source).
 # --keep DIR: leave the bootable test image as DIR/centos.sqfs and DIR/os-release
 # (a busybox userland whose init gives a root shell on hvc0) for a boot test.
 # Needs root (dnf installs as root); takes about half a minute.
@@ -31,24 +39,34 @@ trap 'stop_server; rm -rf "$TMPD"' EXIT
 
 [ "$(id -u)" = 0 ] || { fail "test_rpm needs root (dnf installs files as root)"; finish; }
 missing=""
-for t in dnf rpm rpmbuild rpmsign createrepo_c mksquashfs unsquashfs gpg curl python3 timeout; do
+for t in dnf rpm rpmbuild rpmsign createrepo_c modifyrepo_c zstd mksquashfs unsquashfs gpg curl python3 timeout; do
 	command -v "$t" > /dev/null || missing+=" $t"
 done
-[ -z "$missing" ] || { fail "missing tools:$missing (apt-get install dnf rpm createrepo-c squashfs-tools gnupg curl)"; finish; }
+[ -z "$missing" ] || { fail "missing tools:$missing (apt-get install dnf rpm createrepo-c zstd squashfs-tools gnupg curl)"; finish; }
 
 export SOURCE_DATE_EPOCH=1767225600
-repo=$TMPD/repo
+# the server's root: flat/ (make-repo.sh DIR), centos/ (make-repo.sh --centos DIR)
+# and mirror/, centos/ as the mirror lays it out (CENTOS_MIRROR)
+srv=$TMPD/srv repo=$TMPD/srv/flat cs=$TMPD/srv/centos
 # make-repo takes busybox-static from the project's download cache
-if timeout 300 env CACHE="${CACHE:-/var/cache/xenlive}" tests/rpmrepo/make-repo.sh "$repo" > "$TMPD/make-repo.log" 2>&1; then
-	pass "make-repo.sh builds a local repository: $(cd "$repo" && echo *.rpm)"
-else
-	fail "make-repo.sh ($(tail -n 2 "$TMPD/make-repo.log" | tr '\n' ' '))"
-	finish
-fi
+for r in "$repo" "$cs"; do
+	opt=()
+	[ "$r" = "$repo" ] || opt=(--centos)
+	if timeout 300 env CACHE="${CACHE:-/var/cache/xenlive}" tests/rpmrepo/make-repo.sh "${opt[@]}" "$r" > "$TMPD/make-repo.log" 2>&1; then
+		pass "make-repo.sh ${opt[*]}${opt[*]:+ }builds: $(cd "$r" && find . -name '*.rpm' | sort | sed 's|^\./||' | tr '\n' ' ')"
+	else
+		fail "make-repo.sh ${opt[*]} ($(tail -n 2 "$TMPD/make-repo.log" | tr '\n' ' '))"
+		finish
+	fi
+done
+for r in BaseOS AppStream; do
+	mkdir -p "$srv/mirror/9-stream/$r/x86_64"
+	ln -s "../../../../centos/$r" "$srv/mirror/9-stream/$r/x86_64/os"
+done
 
 # --- serve it: port chosen by the kernel, read back from the server's banner -------------
 py=$(command -v /usr/bin/python3 || command -v python3)
-timeout 900 "$py" -u -m http.server --bind 127.0.0.1 --directory "$repo" 0 > "$TMPD/http.out" 2> "$TMPD/http.log" &
+timeout 900 "$py" -u -m http.server --bind 127.0.0.1 --directory "$srv" 0 > "$TMPD/http.out" 2> "$TMPD/http.log" &
 SRV=$!
 port=""
 for _ in $(seq 1 100); do
@@ -57,13 +75,13 @@ for _ in $(seq 1 100); do
 	kill -0 "$SRV" 2> /dev/null || break
 	sleep 0.1
 done
-if [ -n "$port" ] && curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$port/repodata/repomd.xml"; then
-	pass "repository served on http://127.0.0.1:$port/"
+if [ -n "$port" ] && curl -fsS --max-time 5 -o /dev/null "http://127.0.0.1:$port/flat/repodata/repomd.xml"; then
+	pass "repositories served on http://127.0.0.1:$port/ (flat/, centos/)"
 else
 	fail "HTTP server did not come up ($(tail -n 2 "$TMPD/http.log" | tr '\n' ' '))"
 	finish
 fi
-url=http://127.0.0.1:$port/
+url=http://127.0.0.1:$port/flat/
 
 # build OUT PACKAGES [VAR=VALUE...]: runs the builder against the test
 # repository; status in RC, stderr in $TMPD/err
@@ -77,6 +95,11 @@ build() {
 		> "$TMPD/out.log" 2> "$TMPD/err" || RC=$?
 }
 rpm_gets() { grep -c 'GET /[^ ]*\.rpm ' "$TMPD/http.log"; }
+# source_is OUT LINE: OUT/source (the build summary's line) is exactly LINE
+source_is() {
+	if [ "$(cat "$1/source" 2>&1)" = "$2" ]; then pass "${1##*/}/source, for the build summary: $2"
+	else fail "${1##*/}/source is '$(cat "$1/source" 2>&1)', not '$2'"; fi
+}
 no_leftovers() { [ -z "$(find "$TMPD" -maxdepth 1 -name '.centos-build.*')" ]; }
 
 # --- the image -------------------------------------------------------------------------------
@@ -88,7 +111,7 @@ img=$TMPD/out/centos.sqfs
 if [ -f "$img" ] && [ -f "$TMPD/out/os-release" ]; then pass "outputs: centos.sqfs and os-release"
 else fail "outputs missing (found: $(find "$TMPD/out" -mindepth 1 -printf '%f ' 2>&1))"; finish; fi
 unsquashfs -l "$img" > "$TMPD/list" 2>&1
-for f in usr/bin/busybox sbin/init etc/os-release etc/inittab; do
+for f in usr/bin/busybox sbin/init etc/os-release etc/inittab tmp; do
 	if grep -qx "squashfs-root/$f" "$TMPD/list"; then pass "image holds /$f"; else fail "image lacks /$f"; fi
 done
 unsquashfs -lls "$img" > "$TMPD/llist" 2>&1
@@ -163,6 +186,101 @@ build "$TMPD/out-nocheck" xenlive-test-base CENTOS_GPGCHECK=0
 if [ "$RC" -eq 1 ] && grep -q 'CENTOS_ALLOW_UNSIGNED=1' "$TMPD/err" && [ ! -e "$TMPD/out-nocheck" ]
 then pass "CENTOS_GPGCHECK=0 alone is refused: $(tail -n1 "$TMPD/err")"
 else fail "GPGCHECK=0: status $RC, stderr: $(tr '\n' '|' < "$TMPD/err")"; fi
+
+# --- repositories shaped like CentOS Stream's: BaseOS and AppStream ------------------------------
+# first what dnf will be given (read from the files themselves), then what it made of it
+for r in BaseOS AppStream; do
+	zst=() other=()
+	while read -r f; do
+		if [ "$(od -An -tx1 -N4 "$cs/$r/$f" | tr -d ' ')" = 28b52ffd ]; then zst+=("${f##*-}"); else other+=("$f"); fi
+	done < <(sed -n 's/.*<location href="\([^"]*\)".*/\1/p' "$cs/$r/repodata/repomd.xml")
+	if [ "${#zst[@]}" -ge 3 ] && [ "${#other[@]}" -eq 0 ]; then pass "$r's repodata is all zstd frames: ${zst[*]}"
+	else fail "$r's repodata: zstd ${zst[*]:-none}; not zstd: ${other[*]:-none}"; fi
+done
+m=$(sed -n 's/.*<location href="\(repodata\/[^"]*-modules\.yaml\.zst\)".*/\1/p' "$cs/AppStream/repodata/repomd.xml")
+zstd -dcq "$cs/AppStream/$m" > "$TMPD/modules.yaml" 2> /dev/null
+if [ -n "$m" ] && [ "$(grep -c '^document: modulemd$' "$TMPD/modules.yaml")" = 2 ] &&
+	[ "$(grep -c '^document: modulemd-defaults$' "$TMPD/modules.yaml")" = 1 ]; then
+	pass "AppStream's repomd.xml lists modules: two modulemd v2 streams and modulemd-defaults"
+else fail "AppStream's module metadata: '$m', $(grep -c '^document: ' "$TMPD/modules.yaml") documents"; fi
+mkdir -m 0700 "$TMPD/gnupg"
+fpr=$(cat "$cs/RPM-GPG-KEY-test.fpr")
+k=$(GNUPGHOME=$TMPD/gnupg gpg --batch --with-colons --show-keys "$cs/RPM-GPG-KEY-test" 2> /dev/null | awk -F: '$1 == "pub" { print $4 "/" $3 }')
+if [ "$k" = 1/4096 ]; then pass "its signing key is RSA-4096 ($fpr)"; else fail "its signing key is algorithm/bits $k, not 1/4096"; fi
+keyid=${fpr: -16} keyid=${keyid,,}
+
+# cbuild OUT PACKAGES BASE [VAR=VALUE...]: the builder against BASE/BaseOS and
+# BASE/AppStream (BASE: a URL ending in /) with their key BASE/RPM-GPG-KEY-test
+cbuild() {
+	local out=$1 pkgs=$2 base=$3
+	shift 3
+	build "$out" "$pkgs" CENTOS_REPOS="baseos=${base}BaseOS appstream=${base}AppStream" \
+		CENTOS_GPGKEY="${base}RPM-GPG-KEY-test" CENTOS_GPGFINGERPRINT="$fpr" "$@"
+}
+four="xenlive-test-base xenlive-test-release xenlive-test-extra xenlive-test-demo"
+# centos_image OUT HOW: the image a CentOS-shaped build of base and extra wrote to OUT
+centos_image() {
+	local x=$TMPD/x-${1##*/} how=$2 q
+	unsquashfs -q -d "$x" "$1/centos.sqfs" > /dev/null 2>&1
+	# shellcheck disable=SC2086  # $four: the package names
+	q=$(rpm --root "$x" --dbpath /var/lib/rpm -q --qf '%{NAME} %{PAYLOADCOMPRESSOR} %{RSAHEADER:pgpsig}\n' $four 2>&1)
+	if [ "$(grep -cE "^xenlive-test-[a-z]+ zstd RSA/SHA256, .*, Key ID $keyid\$" <<< "$q")" = 4 ]; then
+		pass "$how: the image's rpm database has base, release, extra and demo (from xenlive-demo:1), each with a zstd payload and an RSA/SHA256 signature by key $keyid"
+	else fail "$how: rpm database: $(tr '\n' '|' <<< "$q")"; fi
+	# shellcheck disable=SC2086
+	if q=$(rpm --root "$x" --dbpath /var/lib/rpm -V --nomtime $four 2>&1); then
+		pass "$how: rpm -V: every file of the four packages is in the image as the database records it (SHA-256 digest, mode, owner)"
+	else fail "$how: rpm -V: $(head -n 3 <<< "$q" | tr '\n' '|')"; fi
+	if grep -qx 'stream=1' "$x/etc/dnf/modules.d/xenlive-demo.module" 2> /dev/null &&
+		grep -qx 'state=enabled' "$x/etc/dnf/modules.d/xenlive-demo.module"; then
+		pass "$how: dnf enabled the default stream xenlive-demo:1 (/etc/dnf/modules.d/xenlive-demo.module)"
+	else fail "$how: module state: $(tr '\n' ' ' < "$x/etc/dnf/modules.d/xenlive-demo.module" 2>&1)"; fi
+}
+
+start=$(date +%s)
+cbuild "$TMPD/out-cs" "xenlive-test-base xenlive-test-extra" "http://127.0.0.1:$port/centos/"
+if [ "$RC" -eq 0 ]; then pass "build.sh installs xenlive-test-base and -extra from BaseOS and AppStream over http, GPG checking on ($(($(date +%s) - start)) s)"
+	centos_image "$TMPD/out-cs" "http"
+	source_is "$TMPD/out-cs" "from the repositories http://127.0.0.1:$port/centos/BaseOS/ http://127.0.0.1:$port/centos/AppStream/"
+else fail "CentOS-shaped build over http exited $RC ($(tail -n 2 "$TMPD/err" | tr '\n' ' '))"; fi
+# the signatures are checked, not skipped: with the flat repository's key they fail
+cbuild "$TMPD/out-wrongkey" "xenlive-test-base xenlive-test-extra" "http://127.0.0.1:$port/centos/" \
+	CENTOS_GPGKEY="${url}RPM-GPG-KEY-test" CENTOS_GPGFINGERPRINT="$(cat "$repo/RPM-GPG-KEY-test.fpr")"
+if [ "$RC" -eq 1 ] && grep -q 'error: GPG check failed, package refused: .*xenlive-test-' "$TMPD/err" && [ ! -e "$TMPD/out-wrongkey" ]
+then pass "signed by another key than the one given: refused ($(tail -n1 "$TMPD/err" | sed 's/.*refused: //; s/ (dnf log.*//'))"
+else fail "another key: status $RC, $(tail -n1 "$TMPD/err")"; fi
+cbuild "$TMPD/out-next" "xenlive-test-base xenlive-test-demo-next" "http://127.0.0.1:$port/centos/"
+if [ "$RC" -eq 1 ] &&
+	grep -q "error: every xenlive-test-demo-next in the repositories is hidden by dnf's modular filtering" "$TMPD/err" &&
+	[ ! -e "$TMPD/out-next" ]; then pass "the package of the stream that is not enabled (xenlive-demo:2) is refused: $(tail -n1 "$TMPD/err" | sed 's/ (its module.*//')"
+else fail "xenlive-test-demo-next: status $RC, $(tail -n1 "$TMPD/err")"; fi
+
+# a copy on this machine (as a user would carry it over on a disk): file:// URLs,
+# the key as a plain file, and not one request to the server
+cp -a "$cs" "$TMPD/copy"
+requests=$(wc -l < "$TMPD/http.log")
+cbuild "$TMPD/out-copy" "xenlive-test-base xenlive-test-extra" "file://$TMPD/copy/" CENTOS_GPGKEY="$TMPD/copy/RPM-GPG-KEY-test"
+if [ "$RC" -eq 0 ] && [ "$(wc -l < "$TMPD/http.log")" = "$requests" ]; then
+	pass "a file:// copy of BaseOS and AppStream (cp -a) builds the image, without a request to the server"
+	centos_image "$TMPD/out-copy" "file:// copy"
+	source_is "$TMPD/out-copy" "from a local copy file://$TMPD/copy/BaseOS/ file://$TMPD/copy/AppStream/"
+else fail "build from the copy: status $RC, $(($(wc -l < "$TMPD/http.log") - requests)) requests, $(tail -n1 "$TMPD/err")"; fi
+# a copy synced again at the same path is read again, not dnf's cached metadata:
+# without AppStream's module metadata, the other stream's package is an ordinary one
+modifyrepo_c --remove modules "$TMPD/copy/AppStream/repodata" > /dev/null 2>&1
+cbuild "$TMPD/out-copy2" "xenlive-test-base xenlive-test-demo-next" "file://$TMPD/copy/" CENTOS_GPGKEY="$TMPD/copy/RPM-GPG-KEY-test"
+unsquashfs -q -d "$TMPD/x-copy2" "$TMPD/out-copy2/centos.sqfs" var/lib/rpm > /dev/null 2>&1
+if [ "$RC" -eq 0 ] && rpm --root "$TMPD/x-copy2" --dbpath /var/lib/rpm -q xenlive-test-demo-next > /dev/null 2>&1; then
+	pass "the copy changed at the same path is read again: without its module metadata, xenlive-test-demo-next installs"
+else fail "changed copy: status $RC, $(tail -n1 "$TMPD/err")"; fi
+# the mirror's layout: CENTOS_MIRROR alone, the repositories it implies for release 9
+# (cbuild's BASE now only names the key)
+cbuild "$TMPD/out-mirror" "xenlive-test-base xenlive-test-extra" "http://127.0.0.1:$port/centos/" \
+	CENTOS_REPOS= CENTOS_MIRROR="http://127.0.0.1:$port/mirror"
+if [ "$RC" -eq 0 ] && grep -q 'GET /mirror/9-stream/AppStream/x86_64/os/repodata/repomd.xml ' "$TMPD/http.log"; then
+	pass "CENTOS_MIRROR alone: BaseOS and AppStream from 9-stream/*/x86_64/os/ under it"
+	source_is "$TMPD/out-mirror" "from the mirror http://127.0.0.1:$port/mirror"
+else fail "build from the mirror layout: status $RC, $(tail -n1 "$TMPD/err")"; fi
 
 # --- unreachable mirror and key: status 3, one line, nothing left behind ---------------------------
 RC=0

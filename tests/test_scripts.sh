@@ -1,7 +1,8 @@
 #!/bin/bash
 # Unit checks of the build scripts' logic, on small trees made here:
 # shared-library closure, kernel-module closure, mirror detection, safe
-# staging, the stage cache, configuration and host-tool checks.
+# staging, the stage cache, configuration and host-tool checks, and the
+# CentOS builder's checks of what the host's rpm and libsolv can read.
 # (SC2031: subshells source lib.sh, which sets TOP, BUILD... to the same values)
 # shellcheck disable=SC2031,SC2317
 cd "$(dirname "$0")/.." || exit 1
@@ -177,4 +178,37 @@ fails_with "deps: missing host tools are named with the apt-get command" \
 	'missing host packages; run: sudo apt-get install .*xorriso' env PATH="$TMPD/bin" scripts/deps.sh check build
 fails_with "need-root: a non-root build stops before doing anything" 'needs root.*sudo make' \
 	setpriv --reuid=65534 --regid=65534 --clear-groups scripts/need-root.sh all
+
+# --- guests/centos/build.sh: can this host's rpm and libsolv read CentOS Stream's zstd? ------
+# A host faked in PATH: stub tools (curl as if no mirror answered), an rpm whose
+# --showrc lists the rpmlib features in $FAKE_RPMLIB, and a libsolvext.so.1 in
+# LD_LIBRARY_PATH whose solv_xfopen_iscompressed() answers 1 for every name
+# (built with zstd) or 0 (a libsolv that knows no .zst)
+ch=$TMPD/centos-host
+mkdir -p "$ch/bin" "$ch/zstd" "$ch/nozstd"
+for t in dnf mksquashfs gpg; do printf '#!/bin/sh\nexit 0\n' > "$ch/bin/$t"; done
+printf '#!/bin/sh\nexit 7\n' > "$ch/bin/curl"
+printf '#!/bin/sh\n[ "$1" = --showrc ] || exit 1\nfor f in $FAKE_RPMLIB; do echo "    rpmlib($f) = 1"; done\n' > "$ch/bin/rpm"
+chmod +x "$ch/bin/"*
+echo 'int solv_xfopen_iscompressed(const char *fn) { (void)fn; return ZST; }' > "$ch/solv.c"
+for z in zstd:1 nozstd:0; do
+	gcc -shared -fPIC -DZST="${z#*:}" -o "$ch/${z%%:*}/libsolvext.so.1" "$ch/solv.c"
+done
+# centos_host LIBDIR RPMLIB...: the builder on that host, up to its first error
+centos_host() {
+	local lib=$1
+	shift
+	env PATH="$ch/bin:$PATH" LD_LIBRARY_PATH="$ch/$lib" FAKE_RPMLIB="$*" guests/centos/build.sh "$TMPD/centos-out"
+}
+fails_with "centos: an rpm without rpmlib(PayloadIsZstd) is named in one line" \
+	'^centos: error: rpm on this host cannot read zstd payloads \(rpmlib\(PayloadIsZstd\) missing\)' \
+	centos_host zstd PayloadIsXz FileDigests
+[ "$(wc -l < "$TMPD/fw.out")" = 1 ] && pass "centos: that error is one line" || fail "centos: rpm without zstd printed $(wc -l < "$TMPD/fw.out") lines"
+fails_with "centos: a libsolv that cannot read zstd metadata is named in one line" \
+	'^centos: error: libsolv on this host cannot read zstd-compressed repository metadata' \
+	centos_host nozstd PayloadIsZstd FileDigests
+[ "$(wc -l < "$TMPD/fw.out")" = 1 ] && pass "centos: that error is one line" || fail "centos: libsolv without zstd printed $(wc -l < "$TMPD/fw.out") lines"
+fails_with "centos: a host with both gets past the checks (to the root check or the mirror)" \
+	'^centos: error: (must run as root|cannot reach the CentOS Stream mirror)' centos_host zstd PayloadIsZstd FileDigests
+[ ! -e "$TMPD/centos-out" ] && pass "centos: the refused builds wrote no output" || fail "centos: $TMPD/centos-out exists"
 finish

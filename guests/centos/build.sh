@@ -5,7 +5,9 @@
 # which mount the image read-only under a tmpfs overlay and run /sbin/init).
 #   out: OUTDIR/centos.sqfs   squashfs (zstd, as guests/debian), reproducible timestamps
 #        OUTDIR/os-release    the image's own /etc/os-release (PRETTY_NAME names it)
-# Both appear only on success (built next to OUTDIR, then moved in).
+#        OUTDIR/source        one line for the build summary: "from the mirror URL",
+#                             "from a local copy URL..." (file://) or "from the repositories URL..."
+# They appear only on success (built next to OUTDIR, then moved in).
 # Exit status: 0 built; 3 a repository or the signing key cannot be reached
 # (the caller skips this guest); 1 any other failure.  Errors: one line on stderr.
 # Environment (defaults below):
@@ -28,7 +30,8 @@ STAGE=centos
 
 : "${CENTOS_RELEASE:=9}"
 : "${CENTOS_MIRROR:=https://mirror.stream.centos.org}"
-: "${CENTOS_REPOS:=baseos=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/BaseOS/x86_64/os/ appstream=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/AppStream/x86_64/os/}"
+mirror_repos="baseos=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/BaseOS/x86_64/os/ appstream=$CENTOS_MIRROR/$CENTOS_RELEASE-stream/AppStream/x86_64/os/"
+: "${CENTOS_REPOS:=$mirror_repos}"
 if [ "$CENTOS_RELEASE" -ge 10 ] 2>/dev/null; then
 	: "${CENTOS_GPGKEY:=https://www.centos.org/keys/RPM-GPG-KEY-CentOS-Official-SHA256}"
 	: "${CENTOS_GPGFINGERPRINT:=}"   # not pinned here yet: the user names it
@@ -53,9 +56,16 @@ case $SOURCE_DATE_EPOCH in '' | *[!0-9]*) die "SOURCE_DATE_EPOCH must be a numbe
 	die "CENTOS_GPGCHECK=0 would install unchecked packages whose scripts run as root here; set CENTOS_ALLOW_UNSIGNED=1 too to do it anyway"
 [ "$CENTOS_GPGCHECK" = 0 ] || [ -n "${CENTOS_GPGFINGERPRINT// /}" ] ||
 	die "no pinned signing-key fingerprint for CentOS Stream $CENTOS_RELEASE: set CENTOS_GPGFINGERPRINT (see https://www.centos.org/keys/)"
-for tool in dnf rpm mksquashfs curl mknod gpg; do
-	command -v "$tool" > /dev/null || die "$tool not found (apt-get install dnf rpm squashfs-tools curl gpg)"
+for tool in dnf rpm mksquashfs curl mknod gpg python3; do
+	command -v "$tool" > /dev/null || die "$tool not found (apt-get install dnf rpm squashfs-tools curl gpg python3)"
 done
+# what CentOS Stream's repositories ask of this host's rpm and libsolv (dnf reads
+# repodata and module metadata through libsolv, which says itself what it can
+# decompress); tests/test_scripts.sh fakes a host without them
+rpm --showrc 2> /dev/null | grep -qF 'rpmlib(PayloadIsZstd)' ||
+	die "rpm on this host cannot read zstd payloads (rpmlib(PayloadIsZstd) missing): CentOS Stream's packages have them; rpm 4.14 or newer built with zstd can"
+python3 -c 'import ctypes, sys; sys.exit(ctypes.CDLL("libsolvext.so.1").solv_xfopen_iscompressed(b"x.zst") != 1)' 2> /dev/null ||
+	die "libsolv on this host cannot read zstd-compressed repository metadata (libsolvext.so.1 has no zstd): dnf could not load such repodata; libsolv 0.7.x built with zstd can"
 [ "$(id -u)" = 0 ] || die "must run as root (dnf installs files owned by other users)"
 
 # unreachable URL [WHAT VARIABLE]: the one line the caller shows when it skips this guest
@@ -162,13 +172,16 @@ done
 
 # dnf joins the installroot to a cachedir option for its locks and
 # expired_repos.json (removed below) but keeps repository metadata and
-# packages in the host path given: so a rebuild downloads nothing again.
+# packages in the host path given: so a rebuild downloads no package again.
+# metadata_expire=0: each build asks for repomd.xml again (a copy synced anew
+# at the same path, or a mirror, is read as it is now, not as it was cached).
 dnf_args=(--assumeyes --installroot="$root" --releasever="$CENTOS_RELEASE" --config="$tmp/dnf.conf"
 	--setopt=reposdir="$tmp/repos.d" --setopt=varsdir="$tmp/vars" --noplugins
 	--setopt=cachedir="$dnf_cache" --setopt=keepcache=True
 	--setopt=install_weak_deps=False --nodocs --setopt=gpgcheck="$CENTOS_GPGCHECK"
 	--setopt=localpkg_gpgcheck="$CENTOS_GPGCHECK" --setopt=repo_gpgcheck=0
-	--setopt=module_platform_id="platform:el$CENTOS_RELEASE" --setopt=retries=3)
+	--setopt=module_platform_id="platform:el$CENTOS_RELEASE" --setopt=retries=3
+	--setopt=metadata_expire=0)
 keyurls=""
 for f in "${keys[@]}"; do keyurls+="${keyurls:+,}file://$f"; done
 for i in "${!repo_names[@]}"; do
@@ -190,8 +203,9 @@ if ! dnf "${dnf_args[@]}" install "${packages[@]}" < /dev/null > "$tmp/dnf.log" 
 		reason=$(grep -m1 -E 'is not signed|Problem opening package|Public key for .* is not installed|[Dd]igest|[Ss]ignature' "$log")
 		die "GPG check failed, package refused: ${reason:-see the log} (dnf log: $log)"
 	fi
-	reason=$(grep -m1 -E 'No match for argument|nothing provides|conflicts with|^Error' "$log" | sed 's/^Error: *//')
+	reason=$(grep -m1 -E 'filtered out by modular filtering|No match for argument|nothing provides|conflicts with|^Error' "$log" | sed 's/^Error: *//')
 	case $reason in
+	*'modular filtering'*) die "every ${reason##*: } in the repositories is hidden by dnf's modular filtering (its module stream is not the enabled one; CENTOS_PACKAGES; dnf log: $log)" ;;
 	*'No match for argument'*) die "no package ${reason##*: } in the repositories (CENTOS_PACKAGES; dnf log: $log)" ;;
 	*) die "dnf failed: ${reason:-$(tail -n1 "$log")} (dnf log: $log)" ;;
 	esac
@@ -206,11 +220,14 @@ info "installed $(rpm --root "$root" -qa | grep -vc '^gpg-pubkey-') packages"
 for d in null zero random urandom; do rm -f "$root/dev/$d"; done
 rm -f "$root"/var/log/dnf*.log "$root/var/log/hawkey.log"
 # the installroot-joined cachedir: remove it and the directories only it needed
+# (not one a package owns, as /tmp or /var/cache, even when it is left empty)
 rel=${dnf_cache#/}
 if [ -d "$root/$rel" ] && [ ! -L "$root/$rel" ]; then
 	rm -rf "${root:?}/$rel"
 	d=$(dirname "$rel")
-	while [ "$d" != . ] && rmdir "$root/$d" 2> /dev/null; do d=$(dirname "$d"); done
+	while [ "$d" != . ] && ! rpm --root "$root" -qf "/$d" > /dev/null 2>&1 && rmdir "$root/$d" 2> /dev/null; do
+		d=$(dirname "$d")
+	done
 fi
 # sqlite leaves an empty write-ahead log and its index behind: drop both
 for db in "$root$rpmdb"/*.sqlite; do
@@ -307,6 +324,14 @@ osr=$(in_root /etc/os-release)
 grep -q '^PRETTY_NAME=' "$osr" || die "the image's os-release has no PRETTY_NAME"
 cp "$osr" "$tmp/out/os-release"
 chmod 0644 "$tmp/out/os-release"
+# where the packages came from: the mirror, a copy on this machine, or other repositories
+local_only=yes
+for u in "${repo_urls[@]}"; do case $u in file://*) ;; *) local_only=no ;; esac; done
+if [ "$CENTOS_REPOS" = "$mirror_repos" ]; then
+	if [ "$local_only" = yes ]; then source="from a local copy $CENTOS_MIRROR"; else source="from the mirror $CENTOS_MIRROR"; fi
+elif [ "$local_only" = yes ]; then source="from a local copy ${repo_urls[*]}"
+else source="from the repositories ${repo_urls[*]}"; fi
+printf '%s\n' "$source" > "$tmp/out/source"
 
 info "making the squashfs image"
 # ownership stays as rpm set it (not -all-root): some files belong to system users
@@ -314,10 +339,11 @@ info "making the squashfs image"
 env -u SOURCE_DATE_EPOCH mksquashfs "$root" "$tmp/out/centos.sqfs" -noappend -no-xattrs -no-progress -quiet \
 	-comp zstd -Xcompression-level 19 -b 128K -processors 1 -mkfs-time "$SOURCE_DATE_EPOCH" -all-time "$SOURCE_DATE_EPOCH" > "$tmp/mksquashfs.log" 2>&1 ||
 	die "mksquashfs failed: $(tail -n1 "$tmp/mksquashfs.log")"
-touch -d "@$SOURCE_DATE_EPOCH" "$tmp/out/centos.sqfs" "$tmp/out/os-release"
+touch -d "@$SOURCE_DATE_EPOCH" "$tmp/out/centos.sqfs" "$tmp/out/os-release" "$tmp/out/source"
 
 mkdir -p "$outdir"
+mv -f "$tmp/out/source" "$outdir/source"
 mv -f "$tmp/out/os-release" "$outdir/os-release"
 mv -f "$tmp/out/centos.sqfs" "$outdir/centos.sqfs"
 name=$(sed -n 's/^PRETTY_NAME=//p' "$outdir/os-release" | tr -d '"')
-info "$name: $outdir/centos.sqfs ($(du -k "$outdir/centos.sqfs" | cut -f1) KiB)"
+info "$name $(cat "$outdir/source"): $outdir/centos.sqfs ($(du -k "$outdir/centos.sqfs" | cut -f1) KiB)"
