@@ -87,8 +87,12 @@ done
 /usr/lib/xenlive/console-logs /var/log/xen/console &
 echo $! > /run/xenlive/console-logs.pid
 # the toolstack's daemons are the last the OOM killer may pick: without
-# them no guest can be managed, and dom0 cannot recover
+# them no guest can be managed, and dom0 cannot recover.  (A daemon writes
+# its pid file after it forks, which may be after its start returned: up
+# to 5 s are waited for each file.)
 for p in /run/xenstored.pid /run/xenconsoled.pid /run/xenlive/console-logs.pid; do
+	i=0
+	while [ ! -s "$p" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	echo -1000 > "/proc/$(cat "$p" 2>/dev/null)/oom_score_adj" 2>/dev/null || fail "cannot protect $p's daemon from the OOM killer"
 done
 
