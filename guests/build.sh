@@ -110,7 +110,7 @@ cmdline="console=hvc0 quiet noreplace-smp"
 # distro ID: builds guests/ID (or takes it from the cache), adds its catalogue
 # line; a failed build is skipped unless the distro is required
 distro() {
-	local id=$1 fallback name mem min extra required tools=() vars=() t rc=0
+	local id=$1 fallback name from mem min extra required tools=() vars=() files=() t rc=0
 	fallback=$(distro_field "$id" name) mem=$(distro_setting "$id" mem) min=$(distro_setting "$id" min_mem)
 	extra=$(distro_field "$id" cmdline) required=$(distro_field "$id" required)
 	case $id in [a-z]*[!a-z0-9_]* | [!a-z]*) die "guests/$id: a distro's folder name must be [a-z][a-z0-9_]*" ;; esac
@@ -120,13 +120,19 @@ distro() {
 	[ -x "$here/$id/build.sh" ] || die "guests/$id has no executable build.sh"
 	for t in $(distro_field "$id" tools); do tools+=("${t%%:*}"); done
 	mapfile -t vars < <(distro_field "$id" vars | xargs -n1)
-	cached_product "$id" "$WORK/$id" -f "guests/$id" -v SOURCE_DATE_EPOCH "${vars[@]}" -t "${tools[@]}" \
+	mapfile -t files < <(distro_field "$id" files | xargs -rn1)
+	for t in "${files[@]}"; do
+		case $t in /* | *..*) die "guests/$id/distro: files= names paths in the checkout, not '$t'" ;; esac
+	done
+	cached_product "$id" "$WORK/$id" -f "guests/$id" "${files[@]}" -v SOURCE_DATE_EPOCH "${vars[@]}" -t "${tools[@]}" \
 		-- "$here/$id/build.sh" 2> "$WORK/$id.err" || rc=$?
 	cat "$WORK/$id.err" >&2
 	if [ "$rc" = 0 ] && [ -f "$WORK/$id/$id.sqfs" ]; then
 		mv "$WORK/$id/$id.sqfs" "$out/$id.sqfs"
 		name=$(pretty "$WORK/$id/os-release" 2>/dev/null || true)
-		echo "$id|${name:-$fallback}|$id.sqfs|$mem|$min|kernel/vmlinux|initrd.gz|$cmdline${extra:+ $extra}" >> "$catalog"
+		# livetop names the source too, without its URLs: "CentOS Stream 9 (from a local copy)"
+		from=$(head -n1 "$WORK/$id/source" 2>/dev/null | sed -E 's#[[:space:]]*(https?|ftp|file)://.*##' | tr -d '|()')
+		echo "$id|${name:-$fallback}${from:+ ($from)}|$id.sqfs|$mem|$min|kernel/vmlinux|initrd.gz|$cmdline${extra:+ $extra}" >> "$catalog"
 		built+=("$id (${name:-$fallback})")
 		# where its build says the image came from (OUTDIR/source, guests/README.md)
 		[ ! -s "$WORK/$id/source" ] || sources+=("$id: ${name:-$fallback} $(head -n1 "$WORK/$id/source")")

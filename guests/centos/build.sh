@@ -27,6 +27,7 @@
 #   SOURCE_DATE_EPOCH timestamp of every file in the image
 STAGE=centos
 . "$(dirname "$0")/../../scripts/lib.sh"
+. "$TOP/guests/systemd-console.sh"
 
 : "${CENTOS_RELEASE:=9}"
 : "${CENTOS_MIRROR:=https://mirror.stream.centos.org}"
@@ -235,87 +236,8 @@ for db in "$root$rpmdb"/*.sqlite; do
 done
 [ ! -e "$root/root/.rpmdb" ] || die "rpm database landed in /root/.rpmdb, not $rpmdb"
 
-# in_root PATH: the host path of PATH inside the image, every symlink resolved
-# as if the image were / (an absolute link must never lead to the host's file)
-in_root() {
-	local rest=${1#/} cur="" comp t n=0
-	while [ -n "$rest" ]; do
-		comp=${rest%%/*}
-		if [ "$comp" = "$rest" ]; then rest=""; else rest=${rest#*/}; fi
-		case $comp in '' | .) continue ;; ..) cur=${cur%/*}; continue ;; esac
-		if [ -L "$root$cur/$comp" ]; then
-			n=$((n + 1))
-			[ "$n" -le 40 ] || die "too many symbolic links resolving $1 in the image"
-			t=$(readlink "$root$cur/$comp")
-			case $t in /*) cur="" ;; esac
-			rest=${t#/}${rest:+/$rest}
-		else
-			cur=$cur/$comp
-		fi
-	done
-	printf '%s\n' "$root${cur:-/}"
-}
-: > "$tmp/empty"
-
-# --- console-only demo configuration -----------------------------------------------------
-# machine-id empty: systemd makes a transient one at boot (the root is read-only)
-if [ -e "$root/etc/machine-id" ] || [ -d "$root/usr/lib/systemd" ]; then
-	stage_file "$root" "$tmp/empty" etc/machine-id 0444
-fi
-units=$root/usr/lib/systemd/system
-if [ -f "$units/serial-getty@.service" ]; then
-	agetty=/sbin/agetty
-	[ -e "$(in_root "$agetty")" ] || agetty=/usr/sbin/agetty
-	[ -e "$(in_root /usr/bin/login)" ] || [ -e "$(in_root /bin/login)" ] ||
-		die "no /bin/login in the image: add util-linux to CENTOS_PACKAGES (agetty's autologin runs login -f root)"
-	# login -f root: no password; PAM still runs its account and session stacks,
-	# so make sure every file /etc/pam.d/login includes is there
-	login_cmd="-o '-f -p -- \\\\u' --autologin root"
-	pam_missing=""
-	if [ -f "$(in_root /etc/pam.d/login)" ]; then
-		while read -r inc; do
-			[ -f "$(in_root "/etc/pam.d/$inc")" ] || pam_missing+=" $inc"
-		done < <(awk '$1 !~ /^#/ && ($2 == "include" || $2 == "substack") { print $3 }' "$(in_root /etc/pam.d/login)")
-	else
-		pam_missing=" login"
-	fi
-	if [ -n "$pam_missing" ]; then
-		warn "PAM configuration incomplete (missing:$pam_missing): the console runs bash without login(1)"
-		login_cmd="--skip-login --login-program /bin/bash --login-options '-l'"
-	fi
-	cat > "$tmp/autologin.conf" <<-EOF
-	# xenlive: root shell on the Xen console without a password (console-only demo guest)
-	[Service]
-	ExecStart=
-	ExecStart=-$agetty $login_cmd --noclear --keep-baud 115200,57600,38400,9600 %I \$TERM
-	EOF
-	stage_file "$root" "$tmp/autologin.conf" etc/systemd/system/serial-getty@hvc0.service.d/autologin.conf 0644
-	stage_link "$root" ../../../../usr/lib/systemd/system/serial-getty@.service \
-		etc/systemd/system/getty.target.wants/serial-getty@hvc0.service
-	stage_link "$root" ../../../usr/lib/systemd/system/multi-user.target etc/systemd/system/default.target
-	# an empty unit file masks: no first-boot questions on the console
-	[ ! -f "$units/systemd-firstboot.service" ] ||
-		stage_file "$root" "$tmp/empty" etc/systemd/system/systemd-firstboot.service 0644
-else
-	info "no systemd in the image: its own init configuration is kept as it is"
-fi
-# SELinux: selinux=0 comes from the kernel command line; disable it here too
-if [ -f "$root/etc/selinux/config" ]; then
-	f=$(in_root /etc/selinux/config)
-	sed 's/^SELINUX=.*/SELINUX=disabled/' "$f" > "$tmp/selinux.config"
-	stage_file "$root" "$tmp/selinux.config" etc/selinux/config "$(stat -c %a "$f")"
-fi
-# no password anywhere: lock root's password if the distribution left it empty
-if [ -f "$root/etc/shadow" ]; then
-	f=$(in_root /etc/shadow)
-	if awk -F: '$1 == "root" && $2 == "" { found = 1 } END { exit !found }' "$f"; then
-		awk -F: 'BEGIN { OFS = ":" } $1 == "root" && $2 == "" { $2 = "!*" } { print }' "$f" > "$tmp/shadow"
-		stage_file "$root" "$tmp/shadow" etc/shadow "$(stat -c %a "$f")"
-	fi
-fi
-for svc in sshd.service telnet.socket; do
-	[ ! -e "$units/$svc" ] || warn "$svc is installed: this guest is meant to have no network login"
-done
+# --- console-only demo configuration (shared with every systemd guest) ------------------
+systemd_console "$root" "$tmp"
 
 # --- outputs -----------------------------------------------------------------------------
 osr=$(in_root /etc/os-release)
