@@ -7,9 +7,12 @@
 # The RPM-built guest comes from a local RPM repository this test builds
 # (tests/rpmrepo), run through the same guests/centos/build.sh that uses the
 # CentOS Stream mirror on users' machines: no CentOS mirror is reachable here.
-# The same ISO (tests/lib/variant.sh) has a third, test-only distro added as
-# a folder (guests/tiny), which launches to ready, and was built with
-# BRIDGE=br1, which every guest's vif is put on.
+# The same ISO (tests/lib/variant.sh) has two test-only distros added as
+# folders: guests/tiny, which launches to ready, and guests/standin, Debian
+# with systemd configured by the CentOS image's own step, which boots at
+# CentOS's catalogue memory to ready and a root prompt with the agent as a
+# unit, runs a workload, twice at once.  It was built with BRIDGE=br1, which
+# every guest's vif is put on.
 # pass and fail always succeed, so "A && pass || fail" is safe here
 # (SC2016: the single-quoted text is typed into a guest, expanded there)
 # shellcheck disable=SC2015,SC2317,SC2016
@@ -38,14 +41,19 @@ fi
 qemu_cmd 10 'cat /media/xenlive/guests/catalog'
 echo "$QEMU_OUT" | grep -q '^debian|' && pass "the catalogue lists debian: $(echo "$QEMU_OUT" | grep '^debian|' | cut -d'|' -f2)" ||
 	fail "no debian in the catalogue: $QEMU_OUT"
+# where the RPM guest came from (livetop shows the catalogue's names): the
+# variant's CENTOS_REPOS is a repository on 127.0.0.1, neither mirror nor copy
+echo "$QEMU_OUT" | grep -q '^centos|[^|]* (from the repositories)|' &&
+	pass "the catalogue names where the CentOS guest came from: $(echo "$QEMU_OUT" | grep '^centos|' | cut -d'|' -f2)" ||
+	fail "the centos line does not say where it came from: $(echo "$QEMU_OUT" | grep '^centos|')"
 
 free_mib() { qemu_cmd 20 "xl info | awk '/^free_memory/ { print \"FREE=\" \$3 }'"; echo "$QEMU_OUT" | sed -n 's/^FREE=\([0-9]*\).*/\1/p' | tail -n1; }
 free0=$(free_mib)
 
-# launch NAME_VAR DISTRO: launch one guest, wait for ready, report the time
+# launch DISTRO [OPTIONS]: launch one guest, wait for ready, report the time
 launch() {
-	local distro=$1 n
-	qemu_cmd 100 "t0=\$(cut -d' ' -f1 /proc/uptime); n=\$(xenlive-launch $distro) && xenlive-wait \$n 90 && echo \"LAUNCHED \$n \$(awk -v a=\$t0 -v b=\$(cut -d' ' -f1 /proc/uptime) 'BEGIN { printf \"%.1f\", b - a }')\""
+	local distro=$1 opts=${2:-} n
+	qemu_cmd 100 "t0=\$(cut -d' ' -f1 /proc/uptime); n=\$(xenlive-launch $distro $opts) && xenlive-wait \$n 90 && echo \"LAUNCHED \$n \$(awk -v a=\$t0 -v b=\$(cut -d' ' -f1 /proc/uptime) 'BEGIN { printf \"%.1f\", b - a }')\""
 	n=$(echo "$QEMU_OUT" | awk '/^LAUNCHED/ { print $2 }')
 	if [ -n "$n" ]; then
 		pass "$distro: $n launched and ready, launch -> ready $(echo "$QEMU_OUT" | awk '/^LAUNCHED/ { print $3 }') s"
@@ -142,6 +150,42 @@ got=$(echo "$QEMU_OUT" | sed -n 's/^MEM=\([0-9]*\)$/\1/p')
 	pass "a Debian guest given its minimum ${min} MiB (xl list: $got MiB) reaches ready ($(echo "$QEMU_OUT" | grep -oE 'ready after [0-9.]+ s'))" ||
 	fail "Debian with its minimum '${min}' MiB (xl list: '${got}' MiB) did not reach ready: $(echo "$QEMU_OUT" | tail -n 2 | tr '\n' ' ')"
 qemu_cmd 30 'xl destroy debian-1'
+# --- the systemd stand-in for CentOS (tests/fixtures/distro-standin, added as a folder) --------
+# Debian with systemd as PID 1, configured by the CentOS image's own step
+# (guests/systemd-console.sh), at the memory the catalogue gives CentOS
+cat_field() { qemu_cmd 10 "grep '^$1|' /media/xenlive/guests/catalog | cut -d'|' -f$2"; echo "$QEMU_OUT" | grep -E '^[0-9]+$' | tail -n1; }
+cmem=$(cat_field centos 4) cmin=$(cat_field centos 5)
+smem=$(cat_field standin 4) smin=$(cat_field standin 5)
+[ -n "$cmem" ] && [ "$cmem $cmin" = "$smem $smin" ] &&
+	pass "the stand-in's catalogue memory is CentOS's: $cmem MiB, at least $cmin MiB" ||
+	fail "catalogue memory: centos '$cmem' '$cmin', standin '$smem' '$smin' (tests/fixtures/distro-standin/distro must follow guests/centos/distro)"
+launch standin "--memory ${cmem:-64}"; s1=$LAUNCHED
+launch standin "--memory ${cmin:-48}"; s2=$LAUNCHED
+qemu_cmd 10 "xl list | awk '\$1 ~ /^standin-/ { print \"MEM\", \$1, \$3 }'"
+got=$(echo "$QEMU_OUT" | awk '$1 == "MEM" { printf "%s=%s ", $2, $3 }')
+[ -n "$s1" ] && [ -n "$s2" ] && [ "$got" = "standin-1=$cmem standin-2=$cmin " ] &&
+	pass "two stand-in instances run at once from one image, at CentOS's memory and its minimum: $got" ||
+	fail "stand-in instances: '$s1' '$s2', xl list: $got"
+if [ -n "$s1" ]; then
+	qemu_cmd 10 "grep -c 'root@$s1' /var/log/xen/console/guest-$s1.log"
+	echo "$QEMU_OUT" | grep -qE '^[1-9]' && pass "$s1's console shows a root prompt (systemd's serial-getty autologin)" ||
+		fail "$s1's console log has no root prompt: $(qemu_cmd 5 "tail -n 5 /var/log/xen/console/guest-$s1.log"; echo "$QEMU_OUT" | tr '\n' ' ')"
+	qemu_guest_type "$s1" 'echo "INIT-$(cat /proc/1/comm)-AGENT-$(systemctl is-active xenlive-agent)-FAILED-$(systemctl --failed --no-legend | wc -l)-JOURNAL-$(ls /run/log/journal | wc -l)"'
+	qemu_cmd 10 "grep -a -o 'INIT-[a-z]*-AGENT-[a-z]*-FAILED-[0-9]*-JOURNAL-[0-9]*' /var/log/xen/console/guest-$s1.log | tail -n1"
+	if echo "$QEMU_OUT" | grep -qE '^INIT-systemd-AGENT-active-FAILED-0-JOURNAL-1'; then
+		pass "in $s1 systemd is PID 1, the agent runs as its unit, no unit failed, the journal is in /run: $(echo "$QEMU_OUT" | grep -m1 INIT-)"
+	else
+		fail "in $s1: $(echo "$QEMU_OUT" | grep -m1 INIT- || echo "no answer on its console")"
+		qemu_guest_type "$s1" 'systemctl --failed --no-legend --plain | cut -d" " -f1 | sed "s/^/FAILED-UNIT /"'
+		qemu_cmd 10 "grep -a '^FAILED-UNIT' /var/log/xen/console/guest-$s1.log"; printf '    %s\n' "$QEMU_OUT"
+	fi
+	qemu_cmd 60 "xenlive-workload $s1 cpu 3 40"
+	echo "$QEMU_OUT" | grep -qE "$s1: [0-9]+ cpu 3 done" && pass "the agent in $s1 ran 'cpu 3' and reported it finished" ||
+		fail "cpu workload in $s1: $QEMU_OUT"
+fi
+[ -n "$s2" ] && [ -n "$s1" ] && pingpair "$s2" "$s1"
+for n in ${s1:-standin-1} ${s2:-standin-2}; do qemu_cmd 30 "xl destroy $n"; done
+
 # xenlive-wait: a guest that never gets ready, one that goes away, no such guest
 qemu_cmd 60 "n=\$(xenlive-launch debian) && xl pause \$n && { xenlive-wait \$n 2; echo RC=\$?; xl destroy \$n; }"
 echo "$QEMU_OUT" | grep -q '^RC=1' && echo "$QEMU_OUT" | grep -q 'is not ready after 2 s' &&

@@ -3,8 +3,10 @@
 #  - its CentOS guest built by guests/centos/build.sh (dnf) from a local,
 #    signed RPM repository (tests/rpmrepo) served on 127.0.0.1 — no CentOS
 #    mirror is reachable here;
-#  - a third distro, tests/fixtures/distro-tiny, added as the folder
-#    guests/tiny to a copy of the checkout and nothing else changed;
+#  - two test-only distros added as folders to a copy of the checkout,
+#    nothing else changed: tests/fixtures/distro-tiny as guests/tiny, and
+#    tests/fixtures/distro-standin (Debian with systemd, configured like
+#    the CentOS image) as guests/standin;
 #  - the guests' bridge named br1 (make BRIDGE=br1), not xenbr0.
 # Built once into build/tests/variant (the copy in its src/) and reused while
 # it is newer than out/xenlive.iso.  Needs check.sh (TMPD, copy_checkout).
@@ -24,6 +26,7 @@ variant_iso() {
 	mkdir -p "$v/build"
 	copy_checkout "$v/src"
 	cp -a tests/fixtures/distro-tiny "$v/src/guests/tiny"
+	cp -a tests/fixtures/distro-standin "$v/src/guests/standin"
 	cp -a build/hypervisor "$v/build/"   # an unchanged stage: reused
 	make -s -C "$v/src" BUILD="$v/build" OUT="$v/out" REQUIRE_GUESTS=1 BRIDGE=br1 \
 		CENTOS_REPOS="test=http://127.0.0.1:$port/" CENTOS_PACKAGES=xenlive-test-base \
