@@ -82,7 +82,7 @@ struct model {
 	bool have_prev, have_cur;
 	struct row *rows;
 	size_t nrows;
-	struct hist *hist;
+	struct hist **hist;        /* one per domain with a CPU rate, sorted by name */
 	size_t nhist;
 	struct log_entry log[LOG_MAX];
 	size_t log_head, log_n;    /* ring */
