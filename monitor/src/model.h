@@ -127,8 +127,9 @@ unsigned model_fits_dom0(const struct model *m, unsigned n);
 /* Plain explanation when one more does not fit; returns 0 if it fits. */
 int model_why_not(const struct model *m, const struct catalog_entry *e,
 		  char *out, size_t len);
-/* Existing guest names (incl. launches in flight) for name allocation;
- * pointers into the model, valid until the next update. Returns count. */
+/* Existing guest names (incl. launches in flight) for name allocation,
+ * at most max (m->cur.n holds them all); pointers into the model, valid
+ * until the next update. Returns count. */
 size_t model_names(const struct model *m, const char **out, size_t max);
 /* Guests (id > 0) currently in the snapshot. */
 unsigned model_guest_count(const struct model *m);
