@@ -295,9 +295,10 @@ static void fmt_work(const struct row *r, char *b, size_t n, const struct fmt_ct
 
 /* Widths: all columns with one cell between them take 127 cells, so a
  * 1024x768 framebuffer console (128x48, the table drawn from x=1) shows
- * every one. WEIGHT is 8 for "256/100%" (a cap of one whole CPU). */
+ * every one. ID is 5 for Xen's highest domain id (32751); WEIGHT is 8
+ * for "256/100%" (a cap of one whole CPU). */
 const struct column model_cols[COL__COUNT] = {
-	[COL_ID]     = { .title = "ID",      .csv = "id",         .width = 3,  .right = true,  .prio = 1, .cmp = cmp_id,     .fmt = fmt_id },
+	[COL_ID]     = { .title = "ID",      .csv = "id",         .width = 5,  .right = true,  .prio = 1, .cmp = cmp_id,     .fmt = fmt_id },
 	[COL_NAME]   = { .title = "NAME",    .csv = "name",       .width = 11,                 .prio = 1, .cmp = cmp_name,   .fmt = fmt_name },
 	[COL_DISTRO] = { .title = "DISTRO",  .csv = "distro",     .width = 6,                  .prio = 7, .cmp = cmp_distro, .fmt = fmt_distro },
 	[COL_STATE]  = { .title = "STATE",   .csv = "state",      .width = 8,                  .prio = 1, .cmp = cmp_state,  .fmt = fmt_state },
@@ -312,7 +313,7 @@ const struct column model_cols[COL__COUNT] = {
 	[COL_UPTIME] = { .title = "UPTIME",  .csv = "uptime_s",   .width = 7,  .right = true,  .desc = true, .prio = 6, .cmp = cmp_uptime, .fmt = fmt_uptime },
 	[COL_BOOT]   = { .title = "BOOT",    .csv = "boot_s",     .width = 5,  .right = true,  .desc = true, .prio = 6, .cmp = cmp_boot, .fmt = fmt_boot },
 	[COL_SCHED]  = { .title = "WEIGHT",  .csv = "weight_cap", .width = 8,  .right = true,  .desc = true, .prio = 9, .cmp = cmp_sched, .fmt = fmt_sched },
-	[COL_WORK]   = { .title = "WORKLOAD", .csv = "workload",  .width = 11, .stretch = true, .prio = 7, .cmp = cmp_work,   .fmt = fmt_work },
+	[COL_WORK]   = { .title = "WORKLOAD", .csv = "workload",  .width = 9,  .stretch = true, .prio = 7, .cmp = cmp_work,   .fmt = fmt_work },
 };
 
 size_t model_cols_fit(int width, struct col_fit *out)
@@ -719,6 +720,49 @@ unsigned model_guest_count(const struct model *m)
 	for (size_t i = 0; i < m->cur.n; i++)
 		n += m->cur.dom[i].id > 0;
 	return n;
+}
+
+/* "23.4", "64": GiB with one decimal, none when it is .0 */
+static void fmt_gib(uint64_t kib, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%.1f", kib / (1024.0 * 1024.0));
+
+	if (n >= 2 && n < len && !strcmp(buf + n - 2, ".0"))
+		buf[n - 2] = '\0';
+}
+
+void model_summary(const struct model *m, size_t first, size_t shown, char *out, size_t len)
+{
+	static const struct { const char *word; enum dom_state a, b; } kinds[] = {
+		{ "running", DS_RUNNING, DS_READY }, { "booting", DS_BOOTING, DS_BOOTING },
+		{ "paused", DS_PAUSED, DS_PAUSED }, { "stopping", DS_SHUTDOWN, DS_DYING },
+		{ "crashed", DS_CRASHED, DS_CRASHED },
+	};
+	size_t count[DS__COUNT] = { 0 }, guests = 0, o;
+	struct mem_split s;
+	char used[16], total[16];
+
+	for (size_t i = 0; i < m->nrows; i++) {
+		if (m->rows[i].id == 0 || (unsigned)m->rows[i].state >= DS__COUNT)
+			continue;
+		guests++;
+		count[m->rows[i].state]++;
+	}
+	o = (size_t)snprintf(out, len, "%zu guest%s", guests, guests == 1 ? "" : "s");
+	for (size_t k = 0, sep = 0; k < sizeof kinds / sizeof kinds[0] && o < len; k++) {
+		size_t n = count[kinds[k].a] + (kinds[k].b != kinds[k].a ? count[kinds[k].b] : 0);
+
+		if (n)
+			o += (size_t)snprintf(out + o, len - o, "%s%zu %s", sep++ ? ", " : ": ", n,
+					      kinds[k].word);
+	}
+	model_mem(m, &s);
+	fmt_gib(s.total_kib > s.free_kib ? s.total_kib - s.free_kib : 0, used, sizeof used);
+	fmt_gib(s.total_kib, total, sizeof total);
+	if (o < len)
+		o += (size_t)snprintf(out + o, len - o, "; %s GiB of %s GiB used", used, total);
+	if (shown && o < len)
+		snprintf(out + o, len - o, "; rows %zu-%zu", first + 1, first + shown);
 }
 
 int model_why_not(const struct model *m, const struct catalog_entry *e,
