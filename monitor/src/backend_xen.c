@@ -14,7 +14,9 @@
  *    its own libxl context and runs xenops_create (libxl_domain_create_new
  *    + unpause), so the screen stays live during the few seconds a build
  *    takes. The child reports "OK domid" or "ERR message" through a pipe;
- *    backend_poll turns that into a log line.
+ *    backend_poll turns that into a log line. At most MAX_RUNNING such
+ *    helpers run at once; later launches wait in a queue (shown as in
+ *    flight) and start as others end.
  *  - Destroy runs the same way (hotplug scripts take a while); pause,
  *    unpause, shutdown and scheduler changes are quick libxl calls.
  *  - Nobody runs xl's per-domain monitor process here, so on_poweroff=
