@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -120,13 +121,14 @@ void app_poll(struct app *a)
 int app_guestcfg(struct app *a, const struct catalog_entry *e, unsigned memory_mib,
 		 const char *name, struct guestcfg *g, char *err, size_t errlen)
 {
-	const char *names[512];
 	char alloc[GUEST_NAME_MAX];
 
-	if (!name) {
-		size_t n = model_names(&a->m, names, sizeof names / sizeof names[0]);
+	if (!name) {   /* every domain's name, however many there are */
+		const char **names = xcalloc(a->m.cur.n + 1, sizeof *names);
+		size_t n = model_names(&a->m, names, a->m.cur.n);
 
 		guestcfg_alloc_name(e->id, names, n, alloc, sizeof alloc);
+		free(names);
 		name = alloc;
 	}
 	return guestcfg_build(e, memory_mib, name, a->set.bridge, g, err, errlen);

@@ -37,6 +37,53 @@ void snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 		memcpy(dst->dom, src->dom, src->n * sizeof *src->dom);
 }
 
+static int dom_name_id_cmp(const void *a, const void *b)
+{
+	const struct dom_sample *x = *(const struct dom_sample *const *)a;
+	const struct dom_sample *y = *(const struct dom_sample *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+void dom_index_build(struct dom_index *ix, const struct snapshot *s)
+{
+	ix->n = s->n;
+	ix->by_name = xcalloc(s->n ? s->n : 1, sizeof *ix->by_name);
+	for (size_t i = 0; i < s->n; i++)
+		ix->by_name[i] = &s->dom[i];
+	qsort(ix->by_name, ix->n, sizeof *ix->by_name, dom_name_id_cmp);
+}
+
+void dom_index_free(struct dom_index *ix)
+{
+	free(ix->by_name);
+	ix->by_name = NULL;
+	ix->n = 0;
+}
+
+const struct dom_sample *dom_index_find(const struct dom_index *ix, const char *name, int id)
+{
+	size_t lo = 0, hi = ix->n;
+	const struct dom_sample *d;
+
+	while (lo < hi) {           /* the first entry not below (name, id) */
+		size_t mid = lo + (hi - lo) / 2;
+		int c;
+
+		d = ix->by_name[mid];
+		c = strcmp(d->name, name);
+		if (c < 0 || (c == 0 && id != DOM_ANY_ID && d->id < id))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == ix->n)
+		return NULL;
+	d = ix->by_name[lo];
+	return !strcmp(d->name, name) && (id == DOM_ANY_ID || d->id == id) ? d : NULL;
+}
+
 static const char *const wl_words[WL__COUNT] = {
 	[WL_STOP] = "stop", [WL_CPU] = "cpu", [WL_MEM] = "mem",
 	[WL_DISK] = "disk", [WL_PING] = "ping",

@@ -38,6 +38,7 @@
 #ifndef BACKEND_H
 #define BACKEND_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -97,6 +98,21 @@ struct snapshot {
 void snapshot_free(struct snapshot *s);
 /* Deep copy. */
 void snapshot_copy(struct snapshot *dst, const struct snapshot *src);
+
+/* A snapshot's domains sorted by name, then id: finding one is O(log n),
+ * so matching two snapshots of thousands of domains is O(n log n). The
+ * pointers are into the snapshot, valid while it is unchanged. */
+struct dom_index {
+	const struct dom_sample **by_name;
+	size_t n;
+};
+#define DOM_ANY_ID INT_MIN
+
+void dom_index_build(struct dom_index *ix, const struct snapshot *s);
+void dom_index_free(struct dom_index *ix);
+/* The domain called name with that id (DOM_ANY_ID: any; the lowest
+ * when names repeat), NULL when there is none. */
+const struct dom_sample *dom_index_find(const struct dom_index *ix, const char *name, int id);
 
 enum workload_kind { WL_STOP, WL_CPU, WL_MEM, WL_DISK, WL_PING, WL__COUNT };
 

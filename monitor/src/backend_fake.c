@@ -188,32 +188,43 @@ static void advance_dom(struct fdom *d, double t)
 	}
 }
 
+/* d's creation time has come: it takes its memory from *avail, or the
+ * launch fails like libxl's xc_dom_boot_mem_init would (false). */
+static bool create(struct fake *f, struct fdom *d, uint64_t *avail)
+{
+	uint64_t need = sizing_need_kib(d->mem_mib);
+
+	if (need > *avail) {
+		say(f, "launch of %s failed: not enough free memory "
+		    "(needs %llu MiB, %llu MiB free)", d->name,
+		    (unsigned long long)(need / 1024), (unsigned long long)(*avail / 1024));
+		return false;
+	}
+	*avail -= need;
+	d->created = 1;
+	d->id = f->next_id++;
+	d->last = d->created_at;
+	say(f, "%s created as domain %d, booting", d->name, d->id);
+	return true;
+}
+
 static void advance(struct fake *f, double now)
 {
+	uint64_t avail = free_kib(f);   /* once, then kept up to date: O(n) */
+
 	for (size_t i = 0; i < f->n; i++) {
 		struct fdom *d = &f->d[i];
 
-		if (!d->created && now >= d->created_at) {
-			uint64_t need = sizing_need_kib(d->mem_mib);
-
-			if (need > free_kib(f)) {
-				say(f, "launch of %s failed: not enough free memory "
-				    "(needs %llu MiB, %llu MiB free)", d->name,
-				    (unsigned long long)(need / 1024),
-				    (unsigned long long)(free_kib(f) / 1024));
-				drop(f, i--);
-				continue;
-			}
-			d->created = 1;
-			d->id = f->next_id++;
-			d->last = d->created_at;
-			say(f, "%s created as domain %d, booting", d->name, d->id);
+		if (!d->created && now >= d->created_at && !create(f, d, &avail)) {
+			drop(f, i--);
+			continue;
 		}
 		if (!d->created)
 			continue;
 		if (d->end_at > 0 && now >= d->end_at) {
 			advance_dom(d, d->end_at);
 			if (d->dying) {
+				avail += sizing_need_kib(d->mem_mib);
 				drop(f, i--);
 				continue;
 			}

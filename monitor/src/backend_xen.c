@@ -14,7 +14,9 @@
  *    its own libxl context and runs xenops_create (libxl_domain_create_new
  *    + unpause), so the screen stays live during the few seconds a build
  *    takes. The child reports "OK domid" or "ERR message" through a pipe;
- *    backend_poll turns that into a log line.
+ *    backend_poll turns that into a log line. At most MAX_RUNNING such
+ *    helpers run at once; later launches wait in a queue (shown as in
+ *    flight) and start as others end.
  *  - Destroy runs the same way (hotplug scripts take a while); pause,
  *    unpause, shutdown and scheduler changes are quick libxl calls.
  *  - Nobody runs xl's per-domain monitor process here, so on_poweroff=
@@ -41,8 +43,9 @@
 
 #include <xenstat.h>
 
-#define MAX_JOBS 16
-#define MAX_KNOWN 256
+/* Helper processes at once (libxl domain builds, destroys); more jobs
+ * wait in the queue, shown as launches in flight, and start as these end. */
+#define MAX_RUNNING 16
 #define VBD_DIR "/sys/bus/xen-backend/devices"
 /* weight and cap change only through us (re-read at once) or another
  * toolstack (seen within this many seconds) */
@@ -50,9 +53,14 @@
 
 enum job_kind { JOB_LAUNCH, JOB_DESTROY };
 
+struct xenb;
+struct job;
+typedef int job_work(struct xenb *, struct job *, char *, size_t);
+
 struct job {
 	enum job_kind kind;
-	pid_t pid;
+	job_work *work;             /* what the helper does */
+	pid_t pid;                  /* 0 = queued, not started yet */
 	int fd;
 	char name[DOM_NAME_MAX];
 	char distro[CAT_ID_MAX];
@@ -71,6 +79,7 @@ struct job {
 struct known {
 	int id;
 	char name[DOM_NAME_MAX];
+	unsigned seen;              /* the last snapshot that had it (xenb.snaps) */
 	double ready_at;            /* when we first saw state=ready, 0 = not yet */
 	struct guest_poll poll;     /* until then: when to look for it next */
 	int down;                   /* shut down (not crashed) at the last snapshot */
@@ -88,13 +97,14 @@ struct xenb {
 	libxl_ctx *ctx;
 	struct xenops_log log;
 	struct xs_handle *xs;
-	struct job jobs[MAX_JOBS];
-	size_t njobs;
-	struct known known[MAX_KNOWN];
-	size_t nknown;
+	struct job *jobs;           /* started ones and the queue, in order */
+	size_t njobs, jobs_cap;
+	struct known *known;        /* every guest, sorted by id then name */
+	size_t nknown, known_cap;
+	unsigned snaps;             /* snapshots taken */
 	unsigned seq;
-	char msg[8][200];
-	unsigned nmsg;
+	char (*msg)[200];           /* for poll(), oldest first */
+	size_t nmsg, msg_cap;
 };
 
 static struct xenb *X(struct backend *b)
@@ -107,9 +117,9 @@ static void say(struct xenb *x, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (x->nmsg == sizeof x->msg / sizeof x->msg[0]) {
-		memmove(x->msg[0], x->msg[1], sizeof x->msg - sizeof x->msg[0]);
-		x->nmsg--;
+	if (x->nmsg == x->msg_cap) {
+		x->msg_cap = x->msg_cap ? 2 * x->msg_cap : 16;
+		x->msg = xrealloc(x->msg, x->msg_cap * sizeof *x->msg);
 	}
 	va_start(ap, fmt);
 	vsnprintf(x->msg[x->nmsg++], sizeof x->msg[0], fmt, ap);
@@ -158,33 +168,52 @@ static void dom0_read(struct xenb *x, int id, const char *key, char *out, size_t
 	xs_text(x, path, false, out, len);
 }
 
+static int known_cmp(const struct known *k, int id, const char *name)
+{
+	return k->id != id ? (k->id > id) - (k->id < id) : strcmp(k->name, name);
+}
+
+/* What we know of domain id called name, a new entry the first time;
+ * marked as seen by this snapshot. New domains mostly have the highest
+ * id, so the insertion is mostly at the end. */
 static struct known *known_get(struct xenb *x, int id, const char *name)
 {
-	for (size_t i = 0; i < x->nknown; i++)
-		if (x->known[i].id == id && !strcmp(x->known[i].name, name))
-			return &x->known[i];
-	if (x->nknown == MAX_KNOWN)
-		return NULL;
-	struct known *k = &x->known[x->nknown++];
-	memset(k, 0, sizeof *k);
-	k->id = id;
-	xstrlcpy(k->name, name, sizeof k->name);
+	size_t lo = 0, hi = x->nknown;
+	struct known *k;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (known_cmp(&x->known[mid], id, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == x->nknown || known_cmp(&x->known[lo], id, name)) {
+		if (x->nknown == x->known_cap) {
+			x->known_cap = x->known_cap ? 2 * x->known_cap : 64;
+			x->known = xrealloc(x->known, x->known_cap * sizeof *x->known);
+		}
+		k = &x->known[lo];
+		memmove(k + 1, k, (x->nknown - lo) * sizeof *k);
+		x->nknown++;
+		memset(k, 0, sizeof *k);
+		k->id = id;
+		xstrlcpy(k->name, name, sizeof k->name);
+	}
+	k = &x->known[lo];
+	k->seen = x->snaps;
 	return k;
 }
 
-static void known_prune(struct xenb *x, const struct snapshot *s)
+/* Forget the domains this snapshot did not have. */
+static void known_prune(struct xenb *x)
 {
 	size_t o = 0;
 
-	for (size_t i = 0; i < x->nknown; i++) {
-		int present = 0;
-
-		for (size_t j = 0; j < s->n && !present; j++)
-			present = s->dom[j].id == x->known[i].id &&
-				  !strcmp(s->dom[j].name, x->known[i].name);
-		if (present)
+	for (size_t i = 0; i < x->nknown; i++)
+		if (x->known[i].seen == x->snaps)
 			x->known[o++] = x->known[i];
-	}
 	x->nknown = o;
 }
 
@@ -201,38 +230,55 @@ static unsigned long long read_ull(const char *path)
 	return v;
 }
 
+static int dom_id_cmp(const void *a, const void *b)
+{
+	int x = (*(struct dom_sample *const *)a)->id, y = (*(struct dom_sample *const *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+/* The domain with that id among n sorted by id, NULL if none. */
+static struct dom_sample *dom_by_id(struct dom_sample **by_id, size_t n, int id)
+{
+	struct dom_sample key = { .id = id }, *k = &key, **found;
+
+	found = bsearch(&k, by_id, n, sizeof *by_id, dom_id_cmp);
+	return found ? *found : NULL;
+}
+
 /* Sum the block-backend sector counters per domain. */
 static void read_vbds(struct snapshot *s)
 {
 	DIR *d = opendir(VBD_DIR);
+	struct dom_sample **by_id;
 	struct dirent *e;
 
 	if (!d)
 		return;
+	by_id = xcalloc(s->n + 1, sizeof *by_id);
+	for (size_t i = 0; i < s->n; i++)
+		by_id[i] = &s->dom[i];
+	qsort(by_id, s->n, sizeof *by_id, dom_id_cmp);
 	while ((e = readdir(d))) {
 		unsigned domid, dev;
+		struct dom_sample *o;
 		char path[512];
 
-		if (sscanf(e->d_name, "vbd-%u-%u", &domid, &dev) != 2)
+		if (sscanf(e->d_name, "vbd-%u-%u", &domid, &dev) != 2 ||
+		    !(o = dom_by_id(by_id, s->n, (int)domid)))
 			continue;
-		for (size_t i = 0; i < s->n; i++) {
-			if (s->dom[i].id != (int)domid)
-				continue;
-			snprintf(path, sizeof path, VBD_DIR "/%s/statistics/rd_sect", e->d_name);
-			s->dom[i].disk_rd_sectors += read_ull(path);
-			snprintf(path, sizeof path, VBD_DIR "/%s/statistics/wr_sect", e->d_name);
-			s->dom[i].disk_wr_sectors += read_ull(path);
-		}
+		snprintf(path, sizeof path, VBD_DIR "/%s/statistics/rd_sect", e->d_name);
+		o->disk_rd_sectors += read_ull(path);
+		snprintf(path, sizeof path, VBD_DIR "/%s/statistics/wr_sect", e->d_name);
+		o->disk_wr_sectors += read_ull(path);
 	}
+	free(by_id);
 	closedir(d);
 }
 
-typedef int job_work(struct xenb *, struct job *, char *, size_t);
-
 /* The helper child: no terminal (libxl and hotplug output would scribble
  * over the screen), default signals, j's work, its result into fd. */
-static void __attribute__((noreturn)) child_run(struct xenb *x, struct job *j, job_work *work,
-						 int fd)
+static void __attribute__((noreturn)) child_run(struct xenb *x, struct job *j, int fd)
 {
 	char res[400];
 	int null = open("/dev/null", O_RDWR), rc;
@@ -248,21 +294,18 @@ static void __attribute__((noreturn)) child_run(struct xenb *x, struct job *j, j
 	signal(SIGTERM, SIG_DFL);   /* not the screen's handlers: they only */
 	signal(SIGHUP, SIG_DFL);    /* set a flag nobody reads here */
 	libxl_postfork_child_noexec(x->ctx);
-	rc = work(x, j, res, sizeof res);
+	rc = j->work(x, j, res, sizeof res);
 	if (write(fd, res, strlen(res)) < 0)
 		rc = 1;
 	_exit(rc ? 1 : 0);
 }
 
-static int spawn(struct xenb *x, struct job *j, job_work *work, char *err, size_t errlen)
+/* Fork j's helper, its result to come through j->fd. */
+static int job_start(struct xenb *x, struct job *j, char *err, size_t errlen)
 {
 	int p[2];
 	pid_t pid;
 
-	if (x->njobs == MAX_JOBS) {
-		snprintf(err, errlen, "too many operations in flight; wait a moment");
-		return -1;
-	}
 	if (pipe(p)) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
@@ -277,7 +320,7 @@ static int spawn(struct xenb *x, struct job *j, job_work *work, char *err, size_
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child_run(x, j, work, p[1]);
+		child_run(x, j, p[1]);
 	}
 	close(p[1]);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
@@ -286,7 +329,37 @@ static int spawn(struct xenb *x, struct job *j, job_work *work, char *err, size_
 	j->fd = p[0];
 	j->outlen = 0;
 	j->eof = 0;
-	x->jobs[x->njobs++] = *j;
+	return 0;
+}
+
+static size_t jobs_running(const struct xenb *x)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < x->njobs; i++)
+		n += x->jobs[i].pid > 0;
+	return n;
+}
+
+/* Add j (a copy) to the jobs, doing work: started at once when fewer
+ * than MAX_RUNNING run, else queued. -1 with err (and not added) when
+ * its helper cannot start. */
+static int spawn(struct xenb *x, const struct job *j, job_work *work, char *err, size_t errlen)
+{
+	struct job *q;
+
+	if (x->njobs == x->jobs_cap) {
+		x->jobs_cap = x->jobs_cap ? 2 * x->jobs_cap : MAX_RUNNING;
+		x->jobs = xrealloc(x->jobs, x->jobs_cap * sizeof *x->jobs);
+	}
+	q = &x->jobs[x->njobs];
+	*q = *j;
+	q->work = work;
+	q->pid = 0;
+	q->fd = -1;
+	if (jobs_running(x) < MAX_RUNNING && job_start(x, q, err, errlen))
+		return -1;
+	x->njobs++;
 	return 0;
 }
 
@@ -336,56 +409,96 @@ static int work_destroy(struct xenb *x, struct job *j, char *res, size_t len)
 	return 0;
 }
 
-/* Collect finished jobs; one message per finished job. */
+/* Read what j's helper wrote so far; true once it has ended (or is
+ * lost), with all of its output read. */
+static bool job_ended(struct job *j)
+{
+	int status;
+	pid_t r;
+
+	while (!j->eof && j->outlen < sizeof j->out - 1) {
+		ssize_t n = read(j->fd, j->out + j->outlen, sizeof j->out - 1 - j->outlen);
+
+		if (n > 0)
+			j->outlen += (size_t)n;
+		else if (n == 0)
+			j->eof = 1;
+		else if (errno != EINTR)
+			break;
+	}
+	j->out[j->outlen] = '\0';
+	r = waitpid(j->pid, &status, WNOHANG);
+	if (r == 0 || (r < 0 && errno == EINTR))
+		return false;
+	/* Finished (or lost: r < 0). Drain what is left. */
+	for (;;) {
+		ssize_t n = read(j->fd, j->out + j->outlen, sizeof j->out - 1 - j->outlen);
+
+		if (n <= 0 || j->outlen + (size_t)n >= sizeof j->out - 1)
+			break;
+		j->outlen += (size_t)n;
+	}
+	j->out[j->outlen] = '\0';
+	return true;
+}
+
+/* One message for a job that ended, said how ("OK ..." or "ERR why"). */
+static void job_report(struct xenb *x, const struct job *j, const char *out)
+{
+	if (!strncmp(out, "OK ", 3)) {
+		if (j->kind == JOB_LAUNCH)
+			say(x, "%s created as domain %s, booting", j->name, out + 3);
+		else
+			say(x, "%s destroyed; its memory is free", j->name);
+	} else {
+		const char *why = !strncmp(out, "ERR ", 4) ? out + 4 : "the helper process died";
+
+		say(x, "%s of %s failed: %s", j->kind == JOB_LAUNCH ? "launch" : "destroy",
+		    j->name, why);
+	}
+}
+
+static void job_drop(struct xenb *x, size_t i)
+{
+	free(x->jobs[i].cfg);
+	memmove(&x->jobs[i], &x->jobs[i + 1], (x->njobs - i - 1) * sizeof *x->jobs);
+	x->njobs--;
+}
+
+/* Start queued jobs, oldest first, while fewer than MAX_RUNNING run. */
+static void start_queued(struct xenb *x)
+{
+	size_t running = jobs_running(x);
+	char err[200], out[220];
+
+	for (size_t i = 0; i < x->njobs && running < MAX_RUNNING; i++) {
+		struct job *j = &x->jobs[i];
+
+		if (j->pid)
+			continue;
+		if (job_start(x, j, err, sizeof err)) {
+			snprintf(out, sizeof out, "ERR %s", err);
+			job_report(x, j, out);
+			job_drop(x, i--);
+			continue;
+		}
+		running++;
+	}
+}
+
+/* Collect finished jobs, one message each; start queued ones in their place. */
 static void reap_jobs(struct xenb *x)
 {
 	for (size_t i = 0; i < x->njobs; i++) {
 		struct job *j = &x->jobs[i];
-		int status;
-		pid_t r;
 
-		while (!j->eof && j->outlen < sizeof j->out - 1) {
-			ssize_t n = read(j->fd, j->out + j->outlen, sizeof j->out - 1 - j->outlen);
-
-			if (n > 0)
-				j->outlen += (size_t)n;
-			else if (n == 0)
-				j->eof = 1;
-			else if (errno != EINTR)
-				break;
-		}
-		j->out[j->outlen] = '\0';
-		r = waitpid(j->pid, &status, WNOHANG);
-		if (r == 0)
+		if (!j->pid || !job_ended(j))
 			continue;
-		if (r < 0 && errno == EINTR)
-			continue;
-		/* Finished (or lost: r < 0). Drain what is left. */
-		for (;;) {
-			ssize_t n = read(j->fd, j->out + j->outlen, sizeof j->out - 1 - j->outlen);
-
-			if (n <= 0 || j->outlen + (size_t)n >= sizeof j->out - 1)
-				break;
-			j->outlen += (size_t)n;
-		}
-		j->out[j->outlen] = '\0';
 		close(j->fd);
-		if (!strncmp(j->out, "OK ", 3)) {
-			if (j->kind == JOB_LAUNCH)
-				say(x, "%s created as domain %s, booting", j->name, j->out + 3);
-			else
-				say(x, "%s destroyed; its memory is free", j->name);
-		} else {
-			const char *why = !strncmp(j->out, "ERR ", 4) ? j->out + 4
-				: "the helper process died";
-			say(x, "%s of %s failed: %s", j->kind == JOB_LAUNCH ? "launch" : "destroy",
-			    j->name, why);
-		}
-		free(j->cfg);
-		memmove(j, j + 1, (x->njobs - i - 1) * sizeof *j);
-		x->njobs--;
-		i--;
+		job_report(x, j, j->out);
+		job_drop(x, i--);
 	}
+	start_queued(x);
 }
 
 static int start_destroy(struct xenb *x, int id, const char *name, char *err, size_t errlen)
@@ -402,22 +515,21 @@ static int start_destroy(struct xenb *x, int id, const char *name, char *err, si
 	return spawn(x, &j, work_destroy, err, errlen);
 }
 
-/* Has the agent said ready (k->ready_at)? Asked on guest_poll's schedule:
- * ten times a second while the guest may be booting, then every few
- * seconds. Without a k (too many domains) asked every time. */
-static bool agent_ready(struct xenb *x, int id, struct known *k, double now)
+/* Has the agent of guest k said ready (k->ready_at)? Asked on
+ * guest_poll's schedule: ten times a second while the guest may be
+ * booting, then every few seconds. */
+static bool agent_ready(struct xenb *x, struct known *k, double now)
 {
 	char st[32];
 
-	if (k && k->ready_at > 0)   /* the agent writes ready once per boot */
+	if (k->ready_at > 0)        /* the agent writes ready once per boot */
 		return true;
-	if (k && !guest_poll_due(&k->poll, now))
+	if (!guest_poll_due(&k->poll, now))
 		return false;
-	xl_read(x, id, "state", st, sizeof st);
+	xl_read(x, k->id, "state", st, sizeof st);
 	if (strcmp(st, "ready"))
 		return false;
-	if (k)
-		k->ready_at = now;
+	k->ready_at = now;
 	return true;
 }
 
@@ -434,7 +546,7 @@ static enum dom_state state_of(struct xenb *x, double now, xenstat_domain *d, in
 		return DS_PAUSED;
 	if (id == 0)
 		return DS_RUNNING;
-	return agent_ready(x, id, k, now) ? DS_READY : DS_BOOTING;
+	return agent_ready(x, k, now) ? DS_READY : DS_BOOTING;
 }
 
 /* Weight and cap: libxl is asked at most every SCHED_REFRESH_S per domain. */
@@ -521,19 +633,18 @@ static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct do
 		read_agent(x, o, k);
 }
 
-/* Launches still being built: one booting entry each, id -1. */
+/* Launches still being built or queued: one booting entry each, id -1
+ * (unless the domain is already there). */
 static void add_launches(struct xenb *x, struct snapshot *s)
 {
+	struct dom_index ix;
+
+	dom_index_build(&ix, s);
 	for (size_t i = 0; i < x->njobs; i++) {
 		const struct job *j = &x->jobs[i];
 		struct dom_sample *o;
-		int exists = 0;
 
-		if (j->kind != JOB_LAUNCH)
-			continue;
-		for (size_t k = 0; k < s->n && !exists; k++)
-			exists = !strcmp(s->dom[k].name, j->name);
-		if (exists)
+		if (j->kind != JOB_LAUNCH || dom_index_find(&ix, j->name, DOM_ANY_ID))
 			continue;
 		o = &s->dom[s->n++];
 		o->id = -1;
@@ -545,6 +656,7 @@ static void add_launches(struct xenb *x, struct snapshot *s)
 		o->boot_secs = -1;
 		o->weight = o->cap = -1;
 	}
+	dom_index_free(&ix);
 }
 
 static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
@@ -556,6 +668,7 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 
 	memset(s, 0, sizeof *s);
 	reap_jobs(x);
+	x->snaps++;
 	node = xenstat_get_node(x->xst, XENSTAT_VCPU | XENSTAT_NETWORK | XENSTAT_XEN_VERSION);
 	if (!node) {
 		snprintf(err, errlen, "libxenstat could not read the host (xenstat_get_node)");
@@ -579,7 +692,7 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 	}
 	xenstat_free_node(node);
 	read_vbds(s);
-	known_prune(x, s);
+	known_prune(x);
 	add_launches(x, s);
 	return 0;
 }
@@ -593,12 +706,11 @@ static int xen_poll(struct backend *b, double now, char *msg, size_t len)
 
 	reap_jobs(x);
 	for (size_t i = 0; i < x->nknown; i++)
-		if (x->known[i].id > 0)
-			agent_ready(x, x->known[i].id, &x->known[i], now);
+		agent_ready(x, &x->known[i], now);
 	if (!x->nmsg)
 		return 0;
 	xstrlcpy(msg, x->msg[0], len);
-	memmove(x->msg[0], x->msg[1], sizeof x->msg - sizeof x->msg[0]);
+	memmove(x->msg[0], x->msg[1], (x->nmsg - 1) * sizeof x->msg[0]);
 	x->nmsg--;
 	return 1;
 }
@@ -848,13 +960,17 @@ static void xen_close(struct backend *b)
 	/* Running helpers finish on their own; do not leave zombies behind
 	 * while we still can wait briefly. */
 	for (size_t i = 0; i < x->njobs; i++) {
-		close(x->jobs[i].fd);
+		if (x->jobs[i].pid)
+			close(x->jobs[i].fd);
 		free(x->jobs[i].cfg);
 	}
+	free(x->jobs);
+	free(x->msg);
 	if (x->xs)
 		xs_close(x->xs);
 	libxl_ctx_free(x->ctx);
 	xenstat_uninit(x->xst);
+	free(x->known);
 	free(x);
 }
 

@@ -295,9 +295,10 @@ static void fmt_work(const struct row *r, char *b, size_t n, const struct fmt_ct
 
 /* Widths: all columns with one cell between them take 127 cells, so a
  * 1024x768 framebuffer console (128x48, the table drawn from x=1) shows
- * every one. WEIGHT is 8 for "256/100%" (a cap of one whole CPU). */
+ * every one. ID is 5 for Xen's highest domain id (32751); WEIGHT is 8
+ * for "256/100%" (a cap of one whole CPU). */
 const struct column model_cols[COL__COUNT] = {
-	[COL_ID]     = { .title = "ID",      .csv = "id",         .width = 3,  .right = true,  .prio = 1, .cmp = cmp_id,     .fmt = fmt_id },
+	[COL_ID]     = { .title = "ID",      .csv = "id",         .width = 5,  .right = true,  .prio = 1, .cmp = cmp_id,     .fmt = fmt_id },
 	[COL_NAME]   = { .title = "NAME",    .csv = "name",       .width = 11,                 .prio = 1, .cmp = cmp_name,   .fmt = fmt_name },
 	[COL_DISTRO] = { .title = "DISTRO",  .csv = "distro",     .width = 6,                  .prio = 7, .cmp = cmp_distro, .fmt = fmt_distro },
 	[COL_STATE]  = { .title = "STATE",   .csv = "state",      .width = 8,                  .prio = 1, .cmp = cmp_state,  .fmt = fmt_state },
@@ -312,7 +313,7 @@ const struct column model_cols[COL__COUNT] = {
 	[COL_UPTIME] = { .title = "UPTIME",  .csv = "uptime_s",   .width = 7,  .right = true,  .desc = true, .prio = 6, .cmp = cmp_uptime, .fmt = fmt_uptime },
 	[COL_BOOT]   = { .title = "BOOT",    .csv = "boot_s",     .width = 5,  .right = true,  .desc = true, .prio = 6, .cmp = cmp_boot, .fmt = fmt_boot },
 	[COL_SCHED]  = { .title = "WEIGHT",  .csv = "weight_cap", .width = 8,  .right = true,  .desc = true, .prio = 9, .cmp = cmp_sched, .fmt = fmt_sched },
-	[COL_WORK]   = { .title = "WORKLOAD", .csv = "workload",  .width = 11, .stretch = true, .prio = 7, .cmp = cmp_work,   .fmt = fmt_work },
+	[COL_WORK]   = { .title = "WORKLOAD", .csv = "workload",  .width = 9,  .stretch = true, .prio = 7, .cmp = cmp_work,   .fmt = fmt_work },
 };
 
 size_t model_cols_fit(int width, struct col_fit *out)
@@ -382,18 +383,40 @@ const struct log_entry *model_log_get(const struct model *m, size_t i)
 
 /* ---- history --------------------------------------------------------- */
 
-static struct hist *hist_get(struct model *m, const char *name, bool create)
+/* m->hist is sorted by name: a lookup is a binary search. New histories
+ * are appended during build_rows (after the first `sorted` entries, in
+ * room it reserved) and hist_prune sorts them in. */
+static int hist_key_cmp(const void *key, const void *elem)
 {
-	for (size_t i = 0; i < m->nhist; i++)
-		if (!strcmp(m->hist[i].name, name))
-			return &m->hist[i];
+	return strcmp(key, (*(struct hist *const *)elem)->name);
+}
+
+static int hist_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct hist *const *)a)->name, (*(struct hist *const *)b)->name);
+}
+
+static struct hist *hist_get(struct model *m, size_t sorted, const char *name, bool create)
+{
+	struct hist **found = bsearch(name, m->hist, sorted, sizeof *m->hist, hist_key_cmp);
+	struct hist *h;
+
+	if (found)
+		return *found;
 	if (!create)
 		return NULL;
-	m->hist = xrealloc(m->hist, (m->nhist + 1) * sizeof *m->hist);
-	struct hist *h = &m->hist[m->nhist++];
-	memset(h, 0, sizeof *h);
+	h = m->hist[m->nhist++] = xcalloc(1, sizeof *h);
 	xstrlcpy(h->name, name, sizeof h->name);
 	return h;
+}
+
+static void hist_clear(struct model *m)
+{
+	for (size_t i = 0; i < m->nhist; i++)
+		free(m->hist[i]);
+	free(m->hist);
+	m->hist = NULL;
+	m->nhist = 0;
 }
 
 static void hist_add(struct hist *h, double t, float v)
@@ -433,35 +456,26 @@ static void hist_bins(const struct hist *h, double now, float *bins)
 		bins[b] = cnt[b] ? sum[b] / cnt[b] : -1;
 }
 
-static void hist_prune(struct model *m)
+/* Sort in the histories build_rows added; drop those of domains no
+ * longer in the snapshot (and a second one of a repeated name). */
+static void hist_prune(struct model *m, const struct dom_index *cur)
 {
 	size_t o = 0;
 
+	qsort(m->hist, m->nhist, sizeof *m->hist, hist_cmp);
 	for (size_t i = 0; i < m->nhist; i++) {
-		bool present = false;
+		struct hist *h = m->hist[i];
 
-		for (size_t j = 0; j < m->cur.n && !present; j++)
-			present = !strcmp(m->cur.dom[j].name, m->hist[i].name);
-		if (present)
-			m->hist[o++] = m->hist[i];
+		if (dom_index_find(cur, h->name, DOM_ANY_ID) &&
+		    !(o && !strcmp(m->hist[o - 1]->name, h->name)))
+			m->hist[o++] = h;
+		else
+			free(h);
 	}
 	m->nhist = o;
 }
 
 /* ---- rows ------------------------------------------------------------ */
-
-static const struct dom_sample *find_prev(const struct model *m, const struct dom_sample *d)
-{
-	if (!m->have_prev || d->id < 0)
-		return NULL;
-	for (size_t i = 0; i < m->prev.n; i++) {
-		const struct dom_sample *p = &m->prev.dom[i];
-
-		if (p->id == d->id && !strcmp(p->name, d->name))
-			return p;
-	}
-	return NULL;
-}
 
 static double diff_rate(uint64_t cur, uint64_t prev, double dt, double scale)
 {
@@ -470,16 +484,20 @@ static double diff_rate(uint64_t cur, uint64_t prev, double dt, double scale)
 	return (double)(cur - prev) * scale / dt;
 }
 
-static void build_rows(struct model *m)
+/* Rows of the current snapshot; rates against the same domain (id and
+ * name) in the previous one. */
+static void build_rows(struct model *m, const struct dom_index *prev)
 {
 	double dt = m->have_prev ? m->cur.t - m->prev.t : 0;
+	size_t sorted = m->nhist;
 
+	m->hist = xrealloc(m->hist, (sorted + m->cur.n + 1) * sizeof *m->hist);
 	free(m->rows);
 	m->nrows = m->cur.n;
 	m->rows = xcalloc(m->nrows ? m->nrows : 1, sizeof *m->rows);
 	for (size_t i = 0; i < m->cur.n; i++) {
 		const struct dom_sample *d = &m->cur.dom[i];
-		const struct dom_sample *p = find_prev(m, d);
+		const struct dom_sample *p = d->id < 0 ? NULL : dom_index_find(prev, d->name, d->id);
 		struct row *r = &m->rows[i];
 		struct hist *h;
 
@@ -505,24 +523,22 @@ static void build_rows(struct model *m)
 		} else {
 			r->cpu_pct = r->rx_bps = r->tx_bps = r->rd_bps = r->wr_bps = NAN;
 		}
-		h = hist_get(m, d->name, !isnan(r->cpu_pct));
+		h = hist_get(m, sorted, d->name, !isnan(r->cpu_pct));
 		if (h && !isnan(r->cpu_pct))
 			hist_add(h, m->cur.t, (float)r->cpu_pct);
 		hist_bins(h, m->cur.t, r->spark);
 	}
 }
 
-static void log_transitions(struct model *m)
+static void log_transitions(struct model *m, const struct dom_index *prev,
+			    const struct dom_index *cur)
 {
 	if (!m->have_prev)
 		return;
 	for (size_t i = 0; i < m->cur.n; i++) {
 		const struct dom_sample *d = &m->cur.dom[i];
-		const struct dom_sample *p = NULL;
+		const struct dom_sample *p = dom_index_find(prev, d->name, DOM_ANY_ID);
 
-		for (size_t j = 0; j < m->prev.n; j++)
-			if (!strcmp(m->prev.dom[j].name, d->name))
-				p = &m->prev.dom[j];
 		if (!p)
 			continue;
 		if (p->state == DS_BOOTING && d->state == DS_READY) {
@@ -538,13 +554,10 @@ static void log_transitions(struct model *m)
 	}
 	for (size_t j = 0; j < m->prev.n; j++) {
 		const struct dom_sample *p = &m->prev.dom[j];
-		bool present = false;
 
 		if (p->id < 0)          /* a launch in flight: the backend reports failures */
 			continue;
-		for (size_t i = 0; i < m->cur.n && !present; i++)
-			present = !strcmp(m->cur.dom[i].name, p->name);
-		if (!present)
+		if (!dom_index_find(cur, p->name, DOM_ANY_ID))
 			model_log(m, m->cur.t, "%s is gone (was domain %d)", p->name, p->id);
 	}
 }
@@ -562,10 +575,9 @@ void model_free(struct model *m)
 	snapshot_free(&m->prev);
 	snapshot_free(&m->cur);
 	free(m->rows);
-	free(m->hist);
 	m->rows = NULL;
-	m->hist = NULL;
-	m->nrows = m->nhist = 0;
+	m->nrows = 0;
+	hist_clear(m);
 }
 
 void model_forget_samples(struct model *m)
@@ -576,11 +588,13 @@ void model_forget_samples(struct model *m)
 	free(m->rows);
 	m->rows = NULL;
 	m->nrows = 0;
-	m->nhist = 0;
+	hist_clear(m);
 }
 
 void model_update(struct model *m, struct snapshot *snap)
 {
+	struct dom_index prev, cur;
+
 	snapshot_free(&m->prev);
 	m->prev = m->cur;
 	m->have_prev = m->have_cur;
@@ -588,9 +602,13 @@ void model_update(struct model *m, struct snapshot *snap)
 	m->have_cur = true;
 	snap->dom = NULL;
 	snap->n = 0;
-	log_transitions(m);
-	build_rows(m);
-	hist_prune(m);
+	dom_index_build(&prev, &m->prev);
+	dom_index_build(&cur, &m->cur);
+	log_transitions(m, &prev, &cur);
+	build_rows(m, &prev);
+	hist_prune(m, &cur);
+	dom_index_free(&prev);
+	dom_index_free(&cur);
 	model_sort(m);
 }
 
@@ -702,6 +720,49 @@ unsigned model_guest_count(const struct model *m)
 	for (size_t i = 0; i < m->cur.n; i++)
 		n += m->cur.dom[i].id > 0;
 	return n;
+}
+
+/* "23.4", "64": GiB with one decimal, none when it is .0 */
+static void fmt_gib(uint64_t kib, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%.1f", kib / (1024.0 * 1024.0));
+
+	if (n >= 2 && n < len && !strcmp(buf + n - 2, ".0"))
+		buf[n - 2] = '\0';
+}
+
+void model_summary(const struct model *m, size_t first, size_t shown, char *out, size_t len)
+{
+	static const struct { const char *word; enum dom_state a, b; } kinds[] = {
+		{ "running", DS_RUNNING, DS_READY }, { "booting", DS_BOOTING, DS_BOOTING },
+		{ "paused", DS_PAUSED, DS_PAUSED }, { "stopping", DS_SHUTDOWN, DS_DYING },
+		{ "crashed", DS_CRASHED, DS_CRASHED },
+	};
+	size_t count[DS__COUNT] = { 0 }, guests = 0, o;
+	struct mem_split s;
+	char used[16], total[16];
+
+	for (size_t i = 0; i < m->nrows; i++) {
+		if (m->rows[i].id == 0 || (unsigned)m->rows[i].state >= DS__COUNT)
+			continue;
+		guests++;
+		count[m->rows[i].state]++;
+	}
+	o = (size_t)snprintf(out, len, "%zu guest%s", guests, guests == 1 ? "" : "s");
+	for (size_t k = 0, sep = 0; k < sizeof kinds / sizeof kinds[0] && o < len; k++) {
+		size_t n = count[kinds[k].a] + (kinds[k].b != kinds[k].a ? count[kinds[k].b] : 0);
+
+		if (n)
+			o += (size_t)snprintf(out + o, len - o, "%s%zu %s", sep++ ? ", " : ": ", n,
+					      kinds[k].word);
+	}
+	model_mem(m, &s);
+	fmt_gib(s.total_kib > s.free_kib ? s.total_kib - s.free_kib : 0, used, sizeof used);
+	fmt_gib(s.total_kib, total, sizeof total);
+	if (o < len)
+		o += (size_t)snprintf(out + o, len - o, "; %s GiB of %s GiB used", used, total);
+	if (shown && o < len)
+		snprintf(out + o, len - o, "; rows %zu-%zu", first + 1, first + shown);
 }
 
 int model_why_not(const struct model *m, const struct catalog_entry *e,

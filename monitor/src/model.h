@@ -82,7 +82,7 @@ struct model {
 	bool have_prev, have_cur;
 	struct row *rows;
 	size_t nrows;
-	struct hist *hist;
+	struct hist **hist;        /* one per domain with a CPU rate, sorted by name */
 	size_t nhist;
 	struct log_entry log[LOG_MAX];
 	size_t log_head, log_n;    /* ring */
@@ -127,11 +127,18 @@ unsigned model_fits_dom0(const struct model *m, unsigned n);
 /* Plain explanation when one more does not fit; returns 0 if it fits. */
 int model_why_not(const struct model *m, const struct catalog_entry *e,
 		  char *out, size_t len);
-/* Existing guest names (incl. launches in flight) for name allocation;
- * pointers into the model, valid until the next update. Returns count. */
+/* Existing guest names (incl. launches in flight) for name allocation,
+ * at most max (m->cur.n holds them all); pointers into the model, valid
+ * until the next update. Returns count. */
 size_t model_names(const struct model *m, const char **out, size_t max);
 /* Guests (id > 0) currently in the snapshot. */
 unsigned model_guest_count(const struct model *m);
+/* The line above a table too long for the screen: the guests (every row
+ * but dom0's, launches in flight included) by state, the memory used,
+ * and which rows are shown (first is 0-based; shown 0 leaves that out):
+ * "1234 guests: 1200 running, 30 paused, 4 crashed; 23.4 GiB of 64 GiB
+ * used; rows 1-40". */
+void model_summary(const struct model *m, size_t first, size_t shown, char *out, size_t len);
 
 /* Which columns fit in width, with one cell between columns: fills out[]
  * in table order, returns count. Columns are taken by priority (1 first),

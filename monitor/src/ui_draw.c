@@ -162,14 +162,55 @@ static void draw_gauge(struct ui *u)
 
 static void draw_rows(struct ui *u, int y, int h, const struct col_fit *cols, size_t nc);
 
+/* Scroll the table's body (h rows) so that the selection is visible and
+ * no row is left empty that could show one. */
+static void table_scroll(struct ui *u, int h)
+{
+	int n = (int)u->a->m.nrows;
+
+	if (u->sel_i >= 0) {
+		if (u->sel_i < u->top)
+			u->top = u->sel_i;
+		if (u->sel_i >= u->top + h)
+			u->top = u->sel_i - h + 1;
+	}
+	if (u->top > n - h)
+		u->top = n - h;
+	if (u->top < 0)
+		u->top = 0;
+}
+
+/* The line above a table that does not fit: guests by state, memory,
+ * the rows shown (body: the body's height). */
+static void draw_summary(struct ui *u, int y, int body)
+{
+	int n = (int)u->a->m.nrows - u->top;
+	char line[256];
+
+	line[0] = ' ';
+	model_summary(&u->a->m, (size_t)u->top, (size_t)(n < body ? n : body), line + 1,
+		      sizeof line - 1);
+	ui_attr(u, 0, A_BOLD);
+	put(y, 0, COLS, line, false, u->o->utf8);
+	ui_attr(u, 0, 0);
+}
+
 static void draw_table(struct ui *u, int y, int h)
 {
 	struct app *a = u->a;
 	struct model *m = &a->m;
 	struct col_fit cols[COL__COUNT];
 	size_t nc = model_cols_fit(COLS - 1, cols);
+	bool summary = (int)m->nrows > h - 1 && h > 2;   /* not every row fits */
 	int x = 1;
 
+	if (summary) {
+		y++;
+		h--;
+	}
+	table_scroll(u, h - 1);
+	if (summary)
+		draw_summary(u, y - 1, h - 1);
 	/* Header. The sort column is bold; its arrow is cut where the title
 	 * fills the column (the top line always says "sort: TITLE ARROW"). */
 	ui_attr(u, P_HEADER, A_REVERSE);
@@ -191,7 +232,7 @@ static void draw_table(struct ui *u, int y, int h)
 	draw_rows(u, y + 1, h - 1, cols, nc);
 }
 
-/* The table's body, scrolled so the selection is visible. */
+/* The table's body from row u->top (table_scroll chose it). */
 static void draw_rows(struct ui *u, int y, int h, const struct col_fit *cols, size_t nc)
 {
 	struct model *m = &u->a->m;
@@ -201,16 +242,6 @@ static void draw_rows(struct ui *u, int y, int h, const struct col_fit *cols, si
 
 	u->rows_y = y;
 	u->rows_h = h;
-	if (u->sel_i >= 0) {
-		if (u->sel_i < u->top)
-			u->top = u->sel_i;
-		if (u->sel_i >= u->top + h)
-			u->top = u->sel_i - h + 1;
-	}
-	if (u->top > (int)m->nrows - h)
-		u->top = (int)m->nrows - h;
-	if (u->top < 0)
-		u->top = 0;
 	for (int line = 0; line < h; line++) {
 		int i = u->top + line;
 		const struct row *r;

@@ -100,19 +100,37 @@ static void do_sort(struct ui *u, const struct row *r, int ch)
 	ui_sync_selection(u);
 }
 
-static void do_move(struct ui *u, const struct row *r, int ch)
+/* Moving the selection; the table scrolls to keep it on the screen. A
+ * page is the table's height less one row, which stays in view. */
+static int page(const struct ui *u)
 {
-	int page = u->rows_h > 1 ? u->rows_h - 1 : 1;
+	return u->rows_h > 1 ? u->rows_h - 1 : 1;
+}
 
+static void do_up(struct ui *u, const struct row *r, int ch)
+{
 	(void)r;
-	switch (ch) {
-	case KEY_UP: case 'k': ui_select(u, u->sel_i - 1); break;
-	case KEY_DOWN: case 'j': ui_select(u, u->sel_i + 1); break;
-	case KEY_PPAGE: ui_select(u, u->sel_i - page); break;
-	case KEY_NPAGE: ui_select(u, u->sel_i + page); break;
-	case KEY_HOME: case 'g': ui_select(u, 0); break;
-	default: ui_select(u, (int)u->a->m.nrows - 1); break;
-	}
+	ui_select(u, u->sel_i - (ch == KEY_PPAGE ? page(u) : 1));
+}
+
+static void do_down(struct ui *u, const struct row *r, int ch)
+{
+	(void)r;
+	ui_select(u, u->sel_i + (ch == KEY_NPAGE ? page(u) : 1));
+}
+
+static void do_first(struct ui *u, const struct row *r, int ch)
+{
+	(void)r;
+	(void)ch;
+	ui_select(u, 0);
+}
+
+static void do_last(struct ui *u, const struct row *r, int ch)
+{
+	(void)r;
+	(void)ch;
+	ui_select(u, (int)u->a->m.nrows - 1);
 }
 
 static void do_click(struct ui *u, const struct row *r, int ch)
@@ -155,6 +173,8 @@ static void do_quit(struct ui *u, const struct row *r, int ch)
 }
 
 #define SELECT_HELP "select a guest"
+#define PAGE_HELP "move the selection a page up / down (the table scrolls)"
+#define ENDS_HELP "select the first / last row"
 
 static const struct action actions[] = {
 	{ .keys = { '1', '2', '3', '4', '5', '6', '7', '8', '9' }, .name = "1 .. 9",
@@ -202,13 +222,13 @@ static const struct action actions[] = {
 	  .man = "Sort by the previous / next column. The top line names it with \\(ua or\n"
 		 "\\(da; its title in the header is bold, with the arrow where there is room.",
 	  .run = do_sort },
-	{ .keys = { KEY_UP, 'k' }, .name = "Up k", .help = SELECT_HELP, .run = do_move },
-	{ .keys = { KEY_DOWN, 'j' }, .name = "Down j", .help = SELECT_HELP, .run = do_move },
-	{ .keys = { KEY_PPAGE }, .name = "PgUp", .help = SELECT_HELP, .run = do_move },
-	{ .keys = { KEY_NPAGE }, .name = "PgDn", .help = SELECT_HELP, .run = do_move },
-	{ .keys = { KEY_HOME, 'g' }, .name = "Home g", .help = SELECT_HELP, .run = do_move },
-	{ .keys = { KEY_END, 'G' }, .name = "End G", .help = SELECT_HELP, .run = do_move },
+	{ .keys = { KEY_UP, 'k' }, .name = "Up k", .help = SELECT_HELP, .run = do_up },
+	{ .keys = { KEY_DOWN, 'j' }, .name = "Down j", .help = SELECT_HELP, .run = do_down },
 	{ .keys = { KEY_MOUSE }, .name = "mouse click", .help = SELECT_HELP, .run = do_click },
+	{ .keys = { KEY_PPAGE }, .name = "PgUp", .help = PAGE_HELP, .run = do_up },
+	{ .keys = { KEY_NPAGE }, .name = "PgDn", .help = PAGE_HELP, .run = do_down },
+	{ .keys = { KEY_HOME, 'g' }, .name = "Home g", .help = ENDS_HELP, .run = do_first },
+	{ .keys = { KEY_END, 'G' }, .name = "End G", .help = ENDS_HELP, .run = do_last },
 	{ .keys = { '?', KEY_F(1) }, .name = "? or F1", .bar_key = { "?" },
 	  .bar = { "help", "help", "help" }, .help = "this help", .man = "Help screen.",
 	  .run = do_help },

@@ -60,7 +60,7 @@ run b "$LT" --demo -b -n 3 -d 0.6
 check "livetop --demo -b -n 3 exits 0" test "$(rc b)" = 0
 check "batch prints 3 blocks" test "$(grep -c '^livetop .* Xen 4.17 (demo)' "$tmp/b.out")" = 3
 check "batch header names every column, in order" grep -Eq \
-	'^ID\^ +NAME +DISTRO +STATE +CPU% +CPU 1min +VC +MEM +NETRX/s +NETTX/s +DSKRD/s +DSKWR/s +UPTIME +BOOT +WEIGHT +WORKLOAD' \
+	'^ *ID\^ +NAME +DISTRO +STATE +CPU% +CPU 1min +VC +MEM +NETRX/s +NETTX/s +DSKRD/s +DSKWR/s +UPTIME +BOOT +WEIGHT +WORKLOAD' \
 	"$tmp/b.out"
 check "batch shows the fits gauge" grep -q 'fits [0-9]* more Debian, [0-9]* more CentOS' "$tmp/b.out"
 first=$(awk '/^livetop/{n++} n==1' "$tmp/b.out")

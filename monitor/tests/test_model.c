@@ -119,14 +119,14 @@ static void test_columns(void)
 {
 	/* width: COLS - 1 (the table starts at x = 1). */
 	static const struct { int width; const char *titles; int stretch; const char *why; } t[] = {
-		{ 127, ALL_COLS, 11, "a 128x48 framebuffer console shows every column" },
+		{ 127, ALL_COLS, 9, "a 128x48 framebuffer console shows every column" },
 		{ 126, "ID,NAME,DISTRO,STATE,CPU%,CPU 1min,VC,MEM,NETRX/s,NETTX/s,DSKRD/s,DSKWR/s,"
-		       "UPTIME,BOOT,WORKLOAD", 19, "one cell less drops WEIGHT (priority 9) first; "
+		       "UPTIME,BOOT,WORKLOAD", 17, "one cell less drops WEIGHT (priority 9) first; "
 		       "WORKLOAD takes its cells" },
 		{ 79, "ID,NAME,STATE,CPU%,CPU 1min,VC,MEM,NETRX/s,NETTX/s,DSKRD/s", 0,
 		  "80 columns drop DISTRO, DSKWR/s, UPTIME, BOOT, WEIGHT and WORKLOAD" },
-		{ 199, ALL_COLS, 11 + 72, "200 columns give the 72 spare cells to WORKLOAD" },
-		{ 299, ALL_COLS, 11 + 172, "300 columns give the 172 spare cells to WORKLOAD" },
+		{ 199, ALL_COLS, 9 + 72, "200 columns give the 72 spare cells to WORKLOAD" },
+		{ 299, ALL_COLS, 9 + 172, "300 columns give the 172 spare cells to WORKLOAD" },
 	};
 	char got[256];
 	int stretch, used;
@@ -183,6 +183,10 @@ static void test_cells_fit(void)
 		CHECK((int)strlen(buf) <= model_cols[t[i].col].width, "%s fits %s's %d cells",
 		      buf, model_cols[t[i].col].title, model_cols[t[i].col].width);
 	}
+	r.id = 32751;                       /* Xen's highest domain id */
+	model_cols[COL_ID].fmt(&r, buf, sizeof buf, &screen);
+	CHECK((int)strlen(buf) <= model_cols[COL_ID].width, "domain id %s fits ID's %d cells",
+	      buf, model_cols[COL_ID].width);
 	r.state = DS_SHUTDOWN;
 	model_cols[COL_STATE].fmt(&r, buf, sizeof buf, &csv);
 	CHECK_STR(buf, "shutting down", "CSV keeps the state name \"shutting down\"");
@@ -405,6 +409,35 @@ static void test_sort_and_fits(void)
 	model_free(&m);
 }
 
+/* The line above a table taller than the screen. */
+static void test_summary(void)
+{
+	static const struct d ds[] = {
+		{ 0, "Domain-0", DS_RUNNING, 0, 0, 0, 0, 0, -1 },
+		{ 1, "a-1", DS_READY, 0, 0, 0, 0, 0, -1 },
+		{ 2, "a-2", DS_PAUSED, 0, 0, 0, 0, 0, -1 },
+		{ 3, "a-3", DS_CRASHED, 0, 0, 0, 0, 0, -1 },
+		{ 4, "a-4", DS_DYING, 0, 0, 0, 0, 0, -1 },
+		{ 5, "a-5", DS_READY, 0, 0, 0, 0, 0, -1 },
+		{ -1, "a-6", DS_BOOTING, 0, 0, 0, 0, 0, -1 },
+	};
+	struct model m;
+	struct snapshot s;
+	char buf[160];
+
+	model_init(&m);
+	s = snap(10, 400 * 1024, ds, 7);
+	model_update(&m, &s);
+	model_summary(&m, 2, 3, buf, sizeof buf);
+	CHECK_STR(buf, "6 guests: 2 running, 1 booting, 1 paused, 1 stopping, 1 crashed; "
+		  "0.6 GiB of 1 GiB used; rows 3-5", "guests by state, memory used, rows shown");
+	s = snap(11, 512 * 1024, ds, 1);
+	model_update(&m, &s);
+	model_summary(&m, 0, 0, buf, sizeof buf);
+	CHECK_STR(buf, "0 guests; 0.5 GiB of 1 GiB used", "dom0 alone, no rows part");
+	model_free(&m);
+}
+
 static void test_log(void)
 {
 	struct model m;
@@ -447,6 +480,7 @@ int main(void)
 	test_cells_fit();
 	test_rates();
 	test_sort_and_fits();
+	test_summary();
 	test_log();
 	test_workload_format();
 	return harness_done();

@@ -4,15 +4,12 @@
  * on a terminal that is a file) or into -b's output. */
 #include "harness.h"
 
-#define NCURSES_WIDECHAR 1      /* mvwinnwstr: read back what was drawn */
 #include "fake_app.h"
-#include "ui.h"
+#include "screen.h"
 
-#include <curses.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <wchar.h>
 
 /* What a hostile agent writes: a CR to redraw its row as domain 1, an
  * OSC to set the terminal's title, BEL, a C1 CSI. */
@@ -162,41 +159,13 @@ static void test_csv(void)
 
 /* ---- screen ------------------------------------------------------------ */
 
-#define SCR_ROWS 30
-#define SCR_COLS 160
-
-struct screen {
-	char line[SCR_ROWS][SCR_COLS * 4 + 1];
-	char *bytes;               /* what went to the terminal */
-	size_t n;
-};
-
-/* ui_draw once on an xterm that is a file; the screen as ncurses holds it,
- * line by line (UTF-8), and the bytes it sent. */
+/* ui_draw once, the screen as ncurses holds it and the bytes it sent. */
 static void draw(struct app *a, bool utf8, struct screen *scr)
 {
 	struct view_opts o = { .delay = 1, .utf8 = utf8 };
 	struct ui u = { .a = a, .o = &o, .sel_i = -1 };
-	FILE *out = tmpfile(), *in = fopen("/dev/null", "r");
-	SCREEN *sc = newterm("xterm-256color", out, in);
 
-	resizeterm(SCR_ROWS, SCR_COLS);
-	ui_draw(&u);
-	for (int y = 0; y < SCR_ROWS; y++) {
-		wchar_t w[SCR_COLS + 1] = { 0 };
-
-		mvwinnwstr(stdscr, y, 0, w, SCR_COLS);
-		if (wcstombs(scr->line[y], w, sizeof scr->line[y]) == (size_t)-1)
-			scr->line[y][0] = '\0';
-	}
-	endwin();
-	delscreen(sc);
-	fflush(out);
-	rewind(out);
-	scr->bytes = calloc(1, 1 << 20);
-	scr->n = fread(scr->bytes, 1, (1 << 20) - 1, out);
-	fclose(out);
-	fclose(in);
+	screen_draw(&u, scr);
 }
 
 static void test_screen(void)

@@ -8,13 +8,14 @@
 #include "backend.h"
 #include "xenops.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <xenstat.h>
 
 #define S(lit) lit, sizeof lit - 1      /* bytes and their count, NULs included */
-#define MAX_DOMS 8
+#define MAX_DOMS 400
 #define MAX_KEYS 32
 
 /* ---- the scripted host ------------------------------------------------- */
@@ -225,11 +226,22 @@ int libxl_domain_shutdown(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_ho
 void xenops_log_init(struct xenops_log *l, int echo) { memset(l, 0, sizeof *l); l->echo = echo; }
 libxl_ctx *xenops_ctx(struct xenops_log *l, char *err, size_t errlen) { (void)l; (void)err; (void)errlen; return &the_ctx; }
 
+/* While the test holds gate open, launch helpers wait for it to close. */
+static int gate[2] = { -1, -1 };
+
 /* The launch helper (a forked child) "creates" domain 7. */
 int xenops_create(libxl_ctx *ctx, struct xenops_log *l, const struct guestcfg *g,
 		  double launch_t, uint32_t *domid, char *err, size_t errlen)
 {
+	char c;
+
 	(void)ctx; (void)l; (void)g; (void)launch_t; (void)err; (void)errlen;
+	if (gate[0] >= 0) {
+		if (gate[1] >= 0)
+			close(gate[1]);   /* the test's copy is the one that counts */
+		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+			;
+	}
 	*domid = 7;
 	return 0;
 }
@@ -426,6 +438,78 @@ static void test_poll_backoff(void)
 	backend_close(b);
 }
 
+/* More guests than the 256 the backend once remembered: the last one
+ * still gets what is kept per domain (here its start time). */
+static void test_many_domains(void)
+{
+	struct backend *b;
+	struct dom_sample o;
+	char name[32];
+
+	host_reset();
+	for (unsigned id = 1; id <= 300; id++) {
+		snprintf(name, sizeof name, "debian-%u", id);
+		host_add(id, name, 1000);
+	}
+	b = open_host();
+	CHECK(sample(b, 1100, 300, &o), "300 guests: the 300th is in the snapshot");
+	CHECK_NEAR(o.started, 1000, 0, "and its start time is known, as the first one's is");
+	sample(b, 1101, 1, &o);
+	CHECK_NEAR(o.started, 1000, 0, "the first one's too");
+	backend_close(b);
+}
+
+/* Snapshot entries still being created (id -1). */
+static size_t in_flight(struct backend *b, double now)
+{
+	struct snapshot s;
+	char err[256];
+	size_t n = 0;
+
+	if (b->ops->snapshot(b, now, &s, err, sizeof err))
+		return 0;
+	for (size_t i = 0; i < s.n; i++)
+		n += s.dom[i].id == -1;
+	snapshot_free(&s);
+	return n;
+}
+
+/* More launches than helpers that may run at once: they queue (each
+ * shown as in flight), none is refused, each ends with its message. */
+static void test_launch_queue(void)
+{
+	struct backend *b;
+	struct guestcfg g;
+	char err[256], msg[256];
+	int refused = 0, created = 0;
+
+	host_reset();
+	b = open_host();
+	if (pipe(gate))
+		gate[0] = gate[1] = -1;
+	for (int i = 1; i <= 40; i++) {
+		memset(&g, 0, sizeof g);
+		snprintf(g.name, sizeof g.name, "q-%d", i);
+		g.memory_mib = 48;
+		refused += b->ops->launch(b, 1000, &g, err, sizeof err) != 0;
+	}
+	CHECK_INT(refused, 0, "40 launches at once: none refused");
+	CHECK_INT(b->ops->pending(b), 40, "40 launches pending");
+	CHECK_INT(in_flight(b, 1000), 40, "the snapshot shows 40 in flight");
+	close(gate[1]);                   /* the helpers may finish now */
+	gate[1] = -1;
+	for (int tries = 0; tries < 2000 && (b->ops->pending(b) > 0 || created < 40); tries++) {
+		while (b->ops->poll(b, 1000, msg, sizeof msg))
+			created += strstr(msg, "created as domain 7") != NULL;
+		usleep(5000);
+	}
+	CHECK_INT(created, 40, "each of them says it was created");
+	CHECK_INT(b->ops->pending(b), 0, "and none is pending");
+	close(gate[0]);
+	gate[0] = -1;
+	backend_close(b);
+}
+
 int main(void)
 {
 	test_guest_text();
@@ -433,5 +517,7 @@ int main(void)
 	test_ping();
 	test_start_time();
 	test_poll_backoff();
+	test_many_domains();
+	test_launch_queue();
 	return harness_done();
 }

@@ -165,7 +165,7 @@ keys w 1
 wait_for 'centos-1: cpu burn 30 s requested' 3 "a cpu burn starts in centos-1"
 resize 200 60
 wait_for 'WORKLOAD' 5 "200x60 shows every column, WORKLOAD included"
-# "cpu burn 30 s, N s left" is longer than WORKLOAD's 11 cells at 128.
+# "cpu burn 30 s, N s left" is longer than WORKLOAD's 9 cells at 128.
 wait_for 'centos-1 .* cpu burn 30 s, [0-9]+ s left' 5 "the workload column widens to show all the guest runs"
 resize 40 10
 wait_for 'terminal too small' 5 "40x10 shows a 'terminal too small' notice"
