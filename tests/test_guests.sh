@@ -168,7 +168,7 @@ got=$(echo "$QEMU_OUT" | awk '$1 == "MEM" { printf "%s=%s ", $2, $3 }')
 	fail "stand-in instances: '$s1' '$s2', xl list: $got"
 if [ -n "$s1" ]; then
 	qemu_cmd 10 "grep -c 'root@$s1' /var/log/xen/console/guest-$s1.log"
-	echo "$QEMU_OUT" | grep -qE '^[1-9]' && pass "$s1's console shows a root prompt (systemd's serial-getty autologin)" ||
+	echo "$QEMU_OUT" | grep -qE '^[1-9]' && pass "$s1's console shows a root prompt (autologin by its xenlive-console unit)" ||
 		fail "$s1's console log has no root prompt: $(qemu_cmd 5 "tail -n 5 /var/log/xen/console/guest-$s1.log"; echo "$QEMU_OUT" | tr '\n' ' ')"
 	qemu_guest_type "$s1" 'echo "INIT-$(cat /proc/1/comm)-AGENT-$(systemctl is-active xenlive-agent)-FAILED-$(systemctl --failed --no-legend | wc -l)-JOURNAL-$(ls /run/log/journal | wc -l)"'
 	qemu_cmd 10 "grep -a -o 'INIT-[a-z]*-AGENT-[a-z]*-FAILED-[0-9]*-JOURNAL-[0-9]*' /var/log/xen/console/guest-$s1.log | tail -n1"
