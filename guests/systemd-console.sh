@@ -71,10 +71,9 @@ systemd_console() {
 	if [ -e "$root/etc/machine-id" ] || [ -d "$root/usr/lib/systemd" ]; then
 		stage_file "$root" "$tmp/empty" etc/machine-id 0444
 	fi
-	if [ -f "$units/getty.target" ]; then
+	if [ -f "$units/getty.target" ] || [ -f "$units/serial-getty@.service" ]; then
 		agetty=/sbin/agetty
 		[ -e "$(in_root "$agetty")" ] || agetty=/usr/sbin/agetty
-		[ -e "$(in_root "$agetty")" ] || die "no agetty in the image: add util-linux to its packages"
 		[ -e "$(in_root /usr/bin/login)" ] || [ -e "$(in_root /bin/login)" ] ||
 			die "no /bin/login in the image: add util-linux (or login) to its packages (agetty's autologin runs login -f root)"
 		# login -f root: no password; PAM still runs its account and session stacks,

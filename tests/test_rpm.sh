@@ -150,12 +150,19 @@ build "$TMPD/out3" "xenlive-test-base xenlive-test-sysconf"
 if [ "$RC" -eq 0 ]; then
 	unsquashfs -q -d "$TMPD/y" "$TMPD/out3/centos.sqfs" etc > /dev/null 2>&1
 	e=$TMPD/y/etc
-	dropin=$e/systemd/system/serial-getty@hvc0.service.d/autologin.conf
-	if grep -qE '^ExecStart=-/(usr/)?s?bin/agetty .*--autologin root .*%I [$]TERM$' "$dropin" 2> /dev/null &&
-		grep -qx 'ExecStart=' "$dropin"; then pass "serial-getty@hvc0 drop-in: agetty --autologin root"
-	else fail "autologin drop-in ($(tr '\n' ' ' < "$dropin" 2>&1))"; fi
-	if [ "$(readlink "$e/systemd/system/getty.target.wants/serial-getty@hvc0.service")" = ../../../../usr/lib/systemd/system/serial-getty@.service ]
-	then pass "serial-getty@hvc0 enabled with a relative link"; else fail "serial-getty@hvc0 not enabled"; fi
+	unit=$e/systemd/system/xenlive-console.service
+	if grep -qE '^ExecStart=-/(usr/)?s?bin/agetty .*--autologin root .* hvc0 [$]TERM$' "$unit" 2> /dev/null; then
+		pass "xenlive-console.service: agetty --autologin root on hvc0"
+	else fail "console unit ($(tr '\n' ' ' < "$unit" 2>&1))"; fi
+	if [ "$(readlink "$e/systemd/system/getty.target.wants/xenlive-console.service")" = ../xenlive-console.service ] &&
+		[ -f "$e/systemd/system/serial-getty@hvc0.service" ] && [ ! -s "$e/systemd/system/serial-getty@hvc0.service" ]
+	then pass "xenlive-console enabled with a relative link, serial-getty@hvc0 masked"
+	else fail "xenlive-console not enabled, or serial-getty@hvc0 not masked"; fi
+	if grep -qx 'ExecStart=/usr/lib/xenlive/xenlive-agent --foreground' "$e/systemd/system/xenlive-agent.service" 2> /dev/null &&
+		[ "$(readlink "$e/systemd/system/sysinit.target.wants/xenlive-agent.service")" = ../xenlive-agent.service ]
+	then pass "xenlive-agent.service installed and enabled"; else fail "no enabled xenlive-agent.service"; fi
+	if grep -qx 'Storage=volatile' "$e/systemd/journald.conf.d/xenlive.conf" 2> /dev/null; then pass "the journal is kept in RAM"
+	else fail "no journald.conf.d/xenlive.conf with Storage=volatile"; fi
 	if [ "$(readlink "$e/systemd/system/default.target")" = ../../../usr/lib/systemd/system/multi-user.target ]
 	then pass "default.target: multi-user (the package's absolute link replaced, not followed)"
 	else fail "default.target -> $(readlink "$e/systemd/system/default.target")"; fi
