@@ -110,7 +110,7 @@ cmdline="console=hvc0 quiet noreplace-smp"
 # distro ID: builds guests/ID (or takes it from the cache), adds its catalogue
 # line; a failed build is skipped unless the distro is required
 distro() {
-	local id=$1 fallback name from mem min extra required tools=() vars=() files=() t rc=0
+	local id=$1 fallback name source from mem min extra required tools=() vars=() files=() t rc=0
 	fallback=$(distro_field "$id" name) mem=$(distro_setting "$id" mem) min=$(distro_setting "$id" min_mem)
 	extra=$(distro_field "$id" cmdline) required=$(distro_field "$id" required)
 	case $id in [a-z]*[!a-z0-9_]* | [!a-z]*) die "guests/$id: a distro's folder name must be [a-z][a-z0-9_]*" ;; esac
@@ -131,11 +131,12 @@ distro() {
 		mv "$WORK/$id/$id.sqfs" "$out/$id.sqfs"
 		name=$(pretty "$WORK/$id/os-release" 2>/dev/null || true)
 		# livetop names the source too, without its URLs: "CentOS Stream 9 (from a local copy)"
-		from=$(head -n1 "$WORK/$id/source" 2>/dev/null | sed -E 's#[[:space:]]*(https?|ftp|file)://.*##' | tr -d '|()')
+		source=$(head -n1 "$WORK/$id/source" 2>/dev/null || true)
+		from=$(printf '%s' "$source" | sed -E 's#[[:space:]]*(https?|ftp|file)://.*##' | tr -d '|()')
 		echo "$id|${name:-$fallback}${from:+ ($from)}|$id.sqfs|$mem|$min|kernel/vmlinux|initrd.gz|$cmdline${extra:+ $extra}" >> "$catalog"
 		built+=("$id (${name:-$fallback})")
 		# where its build says the image came from (OUTDIR/source, guests/README.md)
-		[ ! -s "$WORK/$id/source" ] || sources+=("$id: ${name:-$fallback} $(head -n1 "$WORK/$id/source")")
+		[ -z "$source" ] || sources+=("$id: ${name:-$fallback} $source")
 	else
 		[ "$rc" != 0 ] || echo "guests/$id/build.sh: error: wrote no $id.sqfs" > "$WORK/$id.err"
 		[ "$required" != yes ] || die "required guest $id did not build: $(grep -m1 'error' "$WORK/$id.err")"

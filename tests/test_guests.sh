@@ -47,6 +47,8 @@ echo "$QEMU_OUT" | grep -q '^centos|[^|]* (from the repositories)|' &&
 	pass "the catalogue names where the CentOS guest came from: $(echo "$QEMU_OUT" | grep '^centos|' | cut -d'|' -f2)" ||
 	fail "the centos line does not say where it came from: $(echo "$QEMU_OUT" | grep '^centos|')"
 
+# cat_field DISTRO N: field N (a number) of DISTRO's catalogue line
+cat_field() { qemu_cmd 10 "grep '^$1|' /media/xenlive/guests/catalog | cut -d'|' -f$2"; echo "$QEMU_OUT" | grep -E '^[0-9]+$' | tail -n1; }
 free_mib() { qemu_cmd 20 "xl info | awk '/^free_memory/ { print \"FREE=\" \$3 }'"; echo "$QEMU_OUT" | sed -n 's/^FREE=\([0-9]*\).*/\1/p' | tail -n1; }
 free0=$(free_mib)
 
@@ -143,7 +145,7 @@ launch debian
 [ "$LAUNCHED" = debian-1 ] && pass "the name debian-1 is reused after its guest was destroyed" || fail "relaunch got '$LAUNCHED'"
 [ -n "$LAUNCHED" ] && qemu_cmd 30 "xl destroy $LAUNCHED"
 # the distro's minimum memory is enough to reach ready
-min=$(qemu_cmd 10 "grep '^debian|' /media/xenlive/guests/catalog | cut -d'|' -f5"; echo "$QEMU_OUT" | grep -E '^[0-9]+$' | tail -n1)
+min=$(cat_field debian 5)
 qemu_cmd 120 "n=\$(xenlive-launch debian --memory $min) && xenlive-wait \$n 90 && xl list \$n | awk 'NR == 2 { print \"MEM=\" \$3 }'"
 got=$(echo "$QEMU_OUT" | sed -n 's/^MEM=\([0-9]*\)$/\1/p')
 [ -n "$min" ] && [ -n "$got" ] && [ "$got" -le "$min" ] && [ "$got" -ge $((min - 2)) ] && echo "$QEMU_OUT" | grep -qE "ready after .*" &&
@@ -153,7 +155,6 @@ qemu_cmd 30 'xl destroy debian-1'
 # --- the systemd stand-in for CentOS (tests/fixtures/distro-standin, added as a folder) --------
 # Debian with systemd as PID 1, configured by the CentOS image's own step
 # (guests/systemd-console.sh), at the memory the catalogue gives CentOS
-cat_field() { qemu_cmd 10 "grep '^$1|' /media/xenlive/guests/catalog | cut -d'|' -f$2"; echo "$QEMU_OUT" | grep -E '^[0-9]+$' | tail -n1; }
 cmem=$(cat_field centos 4) cmin=$(cat_field centos 5)
 smem=$(cat_field standin 4) smin=$(cat_field standin 5)
 [ -n "$cmem" ] && [ "$cmem $cmin" = "$smem $smin" ] &&
