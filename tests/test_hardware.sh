@@ -53,6 +53,14 @@ shot() {
 	tesseract "$png" - > "$TMPD/$1.txt" 2>/dev/null
 }
 
+# ocr_words FILE WORD...: how many of the words the OCR text has
+ocr_words() {
+	local f=$1 w n=0
+	shift
+	for w; do grep -qw -- "$w" "$f" && n=$((n + 1)); done
+	echo "$n"
+}
+
 # profile NAME KEYBOARD_BUS QEMU_ARGS...
 profile() {
 	P=$1
@@ -89,9 +97,12 @@ profile() {
 	done
 	[ -z "$missing" ] && pass "$P: livetop shows all its columns on the screen" ||
 		fail "$P: columns missing on the screen:$missing (header: $hdr)"
-	# (OCR misses the selected row: it is in reverse video)
+	# (OCR misses the selected row: it is in reverse video; at 8x16 it misreads
+	# a letter now and then, e.g. WORKLOAD as HORKLOAD in one CI run, so the
+	# header counts when most of its words are read)
 	if shot "$P-livetop" && grep -q 'livetop  *Xen 4\.17' "$TMPD/$P-livetop.txt" &&
-		grep -q 'WORKLOAD' "$TMPD/$P-livetop.txt" && grep -q 'Events' "$TMPD/$P-livetop.txt"; then
+		[ "$(ocr_words "$TMPD/$P-livetop.txt" NAME DISTRO MEM UPTIME BOOT WORKLOAD)" -ge 4 ] &&
+		grep -q 'Events' "$TMPD/$P-livetop.txt"; then
 		pass "$P: a screenshot ($SHOTS/$P-livetop.png) read with OCR shows livetop: title, table header, events"
 	else
 		fail "$P: OCR of the screenshot did not find livetop: $(head -c 300 "$TMPD/$P-livetop.txt" 2>/dev/null | tr '\n' ' ')"
