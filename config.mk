@@ -11,8 +11,11 @@ MIRROR ?= $(shell scripts/host-mirror.sh main)
 SECURITY_MIRROR ?= $(shell scripts/host-mirror.sh security)
 # Download and build cache, outside the checkout; kept by `make clean`.
 CACHE ?= /var/cache/xenlive
-# Memory given to dom0, in MiB (fixed: dom0 does not balloon).
-DOM0_MEM ?= 256
+# Memory given to dom0 by the default boot entries: DOM0_MEM MiB plus
+# DOM0_MEM_PCT percent of the host's memory (0: exactly DOM0_MEM), fixed at
+# boot (dom0 does not balloon).  Each running guest costs dom0 ~2.4 MiB.
+DOM0_MEM ?= 160
+DOM0_MEM_PCT ?= 8
 # Alternative dom0 memory sizes offered in the boot menu, in MiB.
 DOM0_MEM_CHOICES ?= 384 512
 # Virtual CPUs for dom0 (the rest of the machine's CPUs run guests too).
@@ -31,7 +34,9 @@ ISO_LABEL ?= XENLIVE
 MENU_TIMEOUT ?= 3
 # Timestamp for every file in the image, for reproducible builds.
 SOURCE_DATE_EPOCH ?= 1767225600
-# Bridge guests and dom0 share, and dom0's address on it.
+# Bridge guests and dom0 share, and the network on it: BRIDGE_NET is the
+# first three octets of a /20 (the third a multiple of 16); dom0 is .1 and
+# guests get .10-.250 of each of its 16 blocks of 256 (3856 addresses).
 BRIDGE ?= xenbr0
 BRIDGE_NET ?= 10.73.0
 # Guests: each distro is a folder guests/ID/ whose descriptor (guests/ID/distro)

@@ -12,7 +12,7 @@ STAGE=iso
 here=$TOP/iso
 
 INPUT_FILES=(iso)
-INPUT_VARS=(ISO_LABEL DOM0_MEM DOM0_MEM_CHOICES XEN_VGA MENU_TIMEOUT SOURCE_DATE_EPOCH)
+INPUT_VARS=(ISO_LABEL DOM0_MEM DOM0_MEM_PCT DOM0_MEM_CHOICES XEN_VGA MENU_TIMEOUT SOURCE_DATE_EPOCH)
 INPUT_TOOLS=(grub-mkimage xorriso mkfs.vfat mcopy)
 INPUT_STAGES=(hypervisor rootfs guests)
 OUTPUTS=("$OUT/xenlive.iso" "$OUT/SHA256SUMS")
@@ -40,6 +40,17 @@ xen_base=$(cat "$BUILD/hypervisor/cmdline")
 # screen, where livetop runs (Safe mode adds them on the screen: console=tty0
 # console=hvc0, the last one named stays dom0's /dev/console)
 dom0_base="console=hvc0 earlyprintk=xen quiet swiotlb=8192"
+# dom0_mem MIB ENTRY_MEM: Xen's dom0_mem option.  An entry without its own
+# size gets DOM0_MEM MiB plus DOM0_MEM_PCT % of the host's memory (Xen's
+# "<size>+<frac>%", fixed at boot: dom0 does not balloon), so dom0's share
+# follows the host and its ~2.4 MiB per guest never stops a fill first.  The
+# same value as max: keeps dom0's kernel from sizing itself for all host memory.
+# The menu's fixed sizes (DOM0_MEM_CHOICES) stay exact overrides.
+dom0_mem() {
+	local v="${1}M"
+	[ -n "$2" ] || [ "${DOM0_MEM_PCT:-0}" = 0 ] || v="${1}M+${DOM0_MEM_PCT}%"
+	printf 'dom0_mem=%s,max:%s' "$v" "$v"
+}
 # entries: prints "id|label|xen options|dom0 options" with everything expanded
 entries() {
 	local id label mem xen dom0 m
@@ -51,7 +62,7 @@ entries() {
 		case " $xen " in *" vga="*) ;; *) xen="vga=$XEN_VGA${xen:+ $xen}" ;; esac
 		for m in "$@"; do
 			printf '%s|%s|%s|%s\n' "${id//@MEM@/$m}" "$(printf '%s' "$label" | sed "s/@MEM@/$m/g; s/@XEN@/$xen_version/g")" \
-				"dom0_mem=${m}M,max:${m}M $xen_base${xen:+ $xen}" "$dom0_base xenlive.entry=${id//@MEM@/$m}${dom0:+ $dom0}"
+				"$(dom0_mem "$m" "$mem") $xen_base${xen:+ $xen}" "$dom0_base xenlive.entry=${id//@MEM@/$m}${dom0:+ $dom0}"
 		done
 	done
 }

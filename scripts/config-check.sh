@@ -15,6 +15,8 @@ declare -A xen_of=([bookworm]=4.17)
 num() { case $2 in ''|*[!0-9]*) die "$1 must be a number of MiB, not '$2'" ;; esac; }
 num DOM0_MEM "$DOM0_MEM"
 [ "$DOM0_MEM" -ge 128 ] || die "DOM0_MEM=$DOM0_MEM is too small (at least 128 MiB)"
+case $DOM0_MEM_PCT in ''|*[!0-9]*) die "DOM0_MEM_PCT must be a whole percentage, not '$DOM0_MEM_PCT'" ;; esac
+[ "$DOM0_MEM_PCT" -le 50 ] || die "DOM0_MEM_PCT=$DOM0_MEM_PCT is too large (at most 50% of the host for dom0)"
 for m in $DOM0_MEM_CHOICES; do num DOM0_MEM_CHOICES "$m"; done
 num DOM0_VCPUS "$DOM0_VCPUS"
 num MENU_TIMEOUT "$MENU_TIMEOUT"
@@ -26,5 +28,10 @@ case $BRIDGE in [a-z]*[!a-z0-9_]* | [!a-z]* | '') die "BRIDGE must be a network 
 [ "${#BRIDGE}" -le 15 ] || die "BRIDGE is longer than 15 characters (Linux's limit for an interface name)"
 num STOCK_MEM "$STOCK_MEM"
 num STOCK_MIN_MEM "$STOCK_MIN_MEM"
-case $BRIDGE_NET in [0-9]*.[0-9]*.[0-9]*) ;; *) die "BRIDGE_NET must be the first three octets, e.g. 10.73.0" ;; esac
+IFS=. read -r o1 o2 o3 o4 <<< "$BRIDGE_NET"
+for o in "$o1" "$o2" "$o3"; do
+	case $o in [0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5]) ;; *) o4=bad ;; esac
+done
+[ -z "$o4" ] || die "BRIDGE_NET must be the first three octets, e.g. 10.73.0 (got '$BRIDGE_NET')"
+[ $((o3 % 16)) = 0 ] || die "BRIDGE_NET=$BRIDGE_NET does not start a /20: its third octet must be a multiple of 16 (e.g. 10.73.0, 10.73.16)"
 exit 0
