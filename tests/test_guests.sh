@@ -160,8 +160,15 @@ smem=$(cat_field standin 4) smin=$(cat_field standin 5)
 [ -n "$cmem" ] && [ "$cmem $cmin" = "$smem $smin" ] &&
 	pass "the stand-in's catalogue memory is CentOS's: $cmem MiB, at least $cmin MiB" ||
 	fail "catalogue memory: centos '$cmem' '$cmin', standin '$smem' '$smin' (tests/fixtures/distro-standin/distro must follow guests/centos/distro)"
+# the first block of guest addresses (.10-.250) is taken by claims of a live
+# interface (lo): the stand-ins get addresses from the /20's second block
+qemu_cmd 20 'for n in $(seq 10 250); do echo lo > /run/xenlive/net/ip/$n; done; ls /run/xenlive/net/ip | wc -l'
 launch standin "--memory ${cmem:-64}"; s1=$LAUNCHED
 launch standin "--memory ${cmin:-48}"; s2=$LAUNCHED
+qemu_cmd 20 'for n in $(seq 10 250); do grep -qx lo /run/xenlive/net/ip/$n && rm /run/xenlive/net/ip/$n; done; true'
+ips="$(ip_of "${s1:-standin-1}") $(ip_of "${s2:-standin-2}")"
+[ "$ips" = "10.73.1.10 10.73.1.11" ] && pass "with 10.73.0.10-.250 taken, guests get addresses from the next block of the /20: $ips" ||
+	fail "with the first block taken the stand-ins have addresses '$ips' (want 10.73.1.10 10.73.1.11)"
 qemu_cmd 10 "xl list | awk '\$1 ~ /^standin-/ { print \"MEM\", \$1, \$3 }'"
 got=$(echo "$QEMU_OUT" | awk '$1 == "MEM" { printf "%s=%s ", $2, $3 }')
 [ -n "$s1" ] && [ -n "$s2" ] && [ "$got" = "standin-1=$cmem standin-2=$cmin " ] &&
@@ -185,6 +192,10 @@ if [ -n "$s1" ]; then
 		fail "cpu workload in $s1: $QEMU_OUT"
 fi
 [ -n "$s2" ] && [ -n "$s1" ] && pingpair "$s2" "$s1"
+if [ -n "$s1" ]; then
+	qemu_cmd 30 "ping -c 2 -W 3 \$(xenstore-read /local/domain/\$(xl domid $s1)/data/xenlive/ip) >/dev/null && echo DOM0-PING-OK"
+	echo "$QEMU_OUT" | grep -q DOM0-PING-OK && pass "dom0 (10.73.0.1/20) pings $s1 in the next block" || fail "dom0 cannot ping $s1 in 10.73.1.0"
+fi
 for n in ${s1:-standin-1} ${s2:-standin-2}; do qemu_cmd 30 "xl destroy $n"; done
 
 # xenlive-wait: a guest that never gets ready, one that goes away, no such guest

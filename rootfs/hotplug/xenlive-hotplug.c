@@ -23,6 +23,7 @@
  * Environment from libxl: XENBUS_PATH (the backend directory), and for a
  * vif, vif (the interface, e.g. vif3.0). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -331,8 +332,11 @@ static void lock_port(const char *iface, const char *mac, unsigned idx)
 /* ---- the guest's address: one per guest, and only its own ------------------
  * dom0's DHCP server (dnsmasq, started by rc.boot) answers only the MACs
  * listed in NETDIR/hosts, each with its one address, so a guest cannot take
- * the leases of guests yet to come.  vif online claims the first free
- * address of BRIDGE_NET.FIRST-LAST (the file NETDIR/ip/N, holding the vif's
+ * the leases of guests yet to come.  The guests' network is BRIDGE_NET's
+ * /20 (16 blocks of 256: room for more than a thousand guests); slot N is
+ * the address BRIDGE_NET + N, and in each block of 256 only .10-.250 are
+ * handed out (.1 is dom0, .254 the self-test's guest, the rest kept free).
+ * vif online claims the first free slot (the file NETDIR/ip/N, holding the vif's
  * name, created under NETDIR/lock; a claim whose vif is gone is taken back),
  * lists the guest's MAC with it, writes it to the backend's "ip" (which the
  * guest cannot write) and filters what the guest sends (tc on its port's
@@ -341,8 +345,26 @@ static void lock_port(const char *iface, const char *mac, unsigned idx)
  * replies, nothing else.  Guests still reach each other and dom0.  vif
  * offline removes the listing and releases the lease (dhcp_release). */
 #define NETDIR "/run/xenlive/net"
-enum { FIRST = 10, LAST = 250 };
+enum { FIRST = 10, LAST = 16 * 256 - 6 };
 static int claimed = -1;                 /* the slot this run claimed, until the guest has it */
+
+static bool slot_ok(int n)
+{
+	return n % 256 >= 10 && n % 256 <= 250;
+}
+
+/* slot_ip NET N: slot N's address in NET ("10.73.0" and 300: 10.73.1.44);
+ * -1 when NET is not three octets starting a /20 */
+static int slot_ip(const char *net, int n, char *out, size_t len)
+{
+	unsigned a, b, c;
+	char end;
+
+	if (sscanf(net, "%u.%u.%u%c", &a, &b, &c, &end) != 3 || a > 255 || b > 255 || c > 255 || c % 16)
+		return -1;
+	snprintf(out, len, "%u.%u.%u.%d", a, b, c + (unsigned)n / 256, n % 256);
+	return 0;
+}
 
 /* run ARGV INPUT: ARGV[0] with INPUT on its stdin, its output on our
  * stderr; its exit status, or -1 */
@@ -450,6 +472,8 @@ static int claim(const char *iface, const char *net, bool *had)
 	int lock = net_lock(), n, fd = -1;
 
 	for (n = FIRST; n <= LAST; n++) {
+		if (!slot_ok(n))
+			continue;
 		snprintf(path, sizeof path, NETDIR "/ip/%d", n);
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) >= 0)
 			break;
@@ -472,7 +496,7 @@ static int claim(const char *iface, const char *net, bool *had)
 	}
 	if (fd < 0) {
 		close(lock);
-		fail("no free address for %s: all of %s.%d-%d are taken", iface, net, FIRST, LAST);
+		fail("no free address for %s: all guest addresses of %s.0/20 are taken", iface, net);
 	}
 	claimed = n;
 	if (dprintf(fd, "%s\n", iface) < 0 || close(fd) < 0) {
@@ -491,8 +515,10 @@ static void guard(const char *iface, const char *mac)
 	int n, fd;
 
 	config_get("BRIDGE_NET", "10.73.0", net, sizeof net);
+	if (slot_ip(net, 0, ip, sizeof ip) < 0)
+		fail("BRIDGE_NET '%s' in the settings is not the start of a /20 (e.g. 10.73.0)", net);
 	n = claim(iface, net, &had);
-	snprintf(ip, sizeof ip, "%s.%d", net, n);
+	slot_ip(net, n, ip, sizeof ip);
 	snprintf(tmp, sizeof tmp, NETDIR "/.host-%d", n);
 	snprintf(path, sizeof path, NETDIR "/hosts/%d", n);
 	/* (written beside and renamed in: dnsmasq reads new files at once) */
@@ -520,11 +546,21 @@ static void unguard(const char *iface)
 	char owner[IFNAMSIZ + 1];
 	int lock = net_lock();
 
-	for (int n = FIRST; n <= LAST; n++) {
-		slot_read("ip", n, owner, sizeof owner);
+	DIR *d = opendir(NETDIR "/ip");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *end;
+		long n = strtol(e->d_name, &end, 10);
+
+		if (*end || end == e->d_name || n < FIRST || n > LAST)
+			continue;
+		slot_read("ip", (int)n, owner, sizeof owner);
 		if (!strcmp(owner, iface))
-			release(n);
+			release((int)n);
 	}
+	if (d)
+		closedir(d);
 	close(lock);
 }
 

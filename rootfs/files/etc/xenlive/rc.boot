@@ -98,7 +98,7 @@ done
 
 # --- guest network: a bridge shared by dom0 and the guests, not routed -----
 if ! { ip link add name "$BRIDGE" type bridge stp_state 0 forward_delay 0 &&
-	ip addr add "$BRIDGE_NET.1/24" dev "$BRIDGE" && ip link set "$BRIDGE" up; }; then
+	ip addr add "$BRIDGE_NET.1/20" dev "$BRIDGE" && ip link set "$BRIDGE" up; }; then
 	fail "cannot set up bridge $BRIDGE"
 fi
 # addresses for guests on the bridge (no router, no DNS: nothing is routed).
@@ -108,7 +108,7 @@ fi
 # must not fill dom0's memory (a refusal to start still reaches stderr).
 mkdir -p /run/xenlive/net/hosts /run/xenlive/net/ip
 dnsmasq --conf-file=/dev/null --port=0 --interface="$BRIDGE" --bind-interfaces \
-	--dhcp-range="$BRIDGE_NET.0,static,255.255.255.0,infinite" --dhcp-option=3 --dhcp-option=6 \
+	--dhcp-range="$BRIDGE_NET.0,static,255.255.240.0,infinite" --dhcp-option=3 --dhcp-option=6 \
 	--dhcp-hostsdir=/run/xenlive/net/hosts --dhcp-leasefile=/run/xenlive/net/leases \
 	--dhcp-authoritative --quiet-dhcp --log-facility=/dev/null --user=nobody --group=nogroup \
 	--pid-file=/run/xenlive/dnsmasq.pid || fail "cannot start the DHCP server for guests (dnsmasq)"
