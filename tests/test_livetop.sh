@@ -49,8 +49,26 @@ field() {
 		hdr && index($0, " " row " ") { print substr($0, start, length(col) + 2); exit }' | tr -d ' %'
 }
 
-# 1 GiB machine: dom0 256 MiB leaves room for about a dozen small guests
-tmux -L "$sock" new-session -d -s q -x 110 -y 32 \
+# fill_msg: the last "fill: done" event, its wrapped lines joined
+fill_msg() {
+	screen | awk '/fill: done/ { m = ""; on = 1 } on { m = m " " $0 } /to make room|menu entry/ { on = 0 } END { print m }' |
+		tr -s ' ' | sed 's/^ //'
+}
+# rows STATE: how many guest rows on the screen show STATE (ID NAME [DISTRO] STATE)
+rows() { screen | grep -cE " [a-z]+-[0-9]+ +([a-z]+ +)?$1( |\$)"; }
+# all_ready N: N guests and all of them ready: the summary line above a
+# table that does not fit ("15 guests: 15 ready; ..."), else the rows
+all_ready() {
+	local l
+	l=$(screen | grep -m1 -E '^ *[0-9]+ guests?[:;]')
+	if [ -n "$l" ]; then echo "$l" | grep -qE "^ *$1 guests?: $1 ready;"; else [ "$(rows ready)" = "$1" ]; fi
+}
+# dom0's memory follows the host: DOM0_MEM MiB + DOM0_MEM_PCT % (config.mk)
+conf() { local v; v=$(printenv "$1") || v=$(sed -n "s/^$1 ?= //p" config.mk); echo "$v"; }
+HOST_MIB=1023   # what Xen reports of QEMU's -m 1024
+
+# 1 GiB machine: dom0 gets 160 MiB + 8% (about 240), room for about 15 small guests
+tmux -L "$sock" new-session -d -s q -x 110 -y 50 \
 	"qemu-system-x86_64 -accel tcg -cpu qemu64 -smp 2 -m 1024 -display none -nic none -no-reboot \
 	 -serial stdio -monitor none -drive file=$ISO,media=cdrom,readonly=on -boot d; sleep 600"
 if wait_screen ' livetop .*Xen 4\.17' 180 "livetop on the serial console"; then
@@ -58,6 +76,12 @@ if wait_screen ' livetop .*Xen 4\.17' 180 "livetop on the serial console"; then
 else
 	fail "livetop did not come up"; finish
 fi
+want=$(( $(conf DOM0_MEM) + $(conf DOM0_MEM_PCT) * HOST_MIB / 100 ))
+# (Domain-0's row: its first "NNNM" cell is MEM; the column is right-aligned)
+mem0=$(screen | grep -m1 ' Domain-0 ' | grep -oE ' [0-9]+M( |$)' | head -n1 | tr -dc 0-9)
+[ -n "$mem0" ] && [ "$mem0" -ge $((want - 8)) ] 2>/dev/null && [ "$mem0" -le $((want + 8)) ] &&
+	pass "dom0's memory follows the host: Domain-0 has $mem0 MiB (DOM0_MEM + DOM0_MEM_PCT% of $HOST_MIB MiB = $want)" ||
+	fail "Domain-0's MEM on the screen is '$mem0', not about $want MiB"
 screen | grep -qiE 'fits [0-9]+ more' && pass "the header shows the 'fits N more' gauge: $(screen | grep -oiE 'fits [0-9]+ more.*' | head -n1 | sed 's/ *$//')" ||
 	fail "no 'fits N more' gauge"
 
@@ -116,15 +140,30 @@ for cycle in 1 2 3; do
 	# on the 80-column serial console the event wraps onto a second line
 	if wait_new "$done_re" "$before" 420 "fill stops for lack of memory (cycle $cycle)" &&
 		wait_screen 'MiB free .* guests? running|guests? running; destroy one' 5 "how much is missing, how many run"; then
-		pass "fill $cycle: stopped when memory ran out: $(screen | sed -n '/fill: done/,/to make room/p' | sed 's/^ *//' | tr -s ' \n' ' ' | sed 's/^[0-9:]* //')"
+		msg=$(fill_msg)
+		pass "fill $cycle: stopped when memory ran out: $msg"
 	else
 		fail "fill $cycle did not end with an out-of-memory message"; break
 	fi
+	# Xen's free memory ended it, not dom0's: "debian needs N MiB ..., M MiB free"
+	case $msg in
+	*"dom0 is short"*) fail "fill $cycle: dom0's memory ended the fill, not Xen's: $msg" ;;
+	*" needs "*" MiB free "*) pass "fill $cycle: Xen's free memory ended it, not dom0's" ;;
+	*) fail "fill $cycle: the event does not say what ran out: $msg" ;;
+	esac
+	n=$(echo "$msg" | grep -oE '[0-9]+ guests? running' | grep -oE '^[0-9]+')
+	counts="${counts:-}${counts:+ }${n:-?}"
+	for _ in $(seq 60); do all_ready "$n" && break; sleep 2; done
+	all_ready "$n" && pass "fill $cycle: all $n guests are ready: $(screen | grep -m1 -oE '[0-9]+ guests?: [^;]*')" ||
+		fail "fill $cycle: not all ${n:-?} guests are ready: $(screen | grep -m1 -oE '[0-9]+ guests?[:;][^;]*' || echo "ready rows: $(rows ready)")"
 	before=$(last 'destroyed')
 	keys End; sleep 1; keys D; sleep 1; keys y
 	wait_new 'destroyed' "$before" 60 "destroy" && pass "fill $cycle: D y destroyed the selected guest" || fail "fill $cycle: destroy did not happen"
 	sleep 3
 done
+read -r -a c <<< "$counts"
+[ "${#c[@]}" = 3 ] && [ "${c[0]}" = "${c[1]}" ] && [ "${c[1]}" = "${c[2]}" ] && pass "three fill/destroy rounds ended at the same count: $counts guests" ||
+	fail "the fill/destroy rounds ended at different counts: $counts"
 # one more destroy makes room: a launch then succeeds
 before=$(last 'destroyed')
 keys End; sleep 1; keys D; sleep 1; keys y

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define WAIT_STEP_S 0.05        /* app_launch_wait's polling interval */
 #define DEFAULT_WEIGHT 256
@@ -44,6 +45,14 @@ void app_init(struct app *a, struct backend *be, const struct app_clock *clock)
 	a->clock = clock;
 	settings_default(&a->set);
 	model_init(&a->m);
+	a->fill.parallel = app_fill_parallel();
+}
+
+unsigned app_fill_parallel(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 2 ? (unsigned)(n < 8 ? n : 8) : 2;
 }
 
 void app_free(struct app *a)
@@ -349,46 +358,63 @@ void app_fill_toggle(struct app *a, const struct row *sel)
 		e = &a->cat.e[0];
 		app_log(a, "fill: the selected row is not a catalogue guest; using %s", e->id);
 	}
-	memset(&a->fill, 0, sizeof a->fill);
 	a->fill.on = true;
 	a->fill.e = e;
+	a->fill.launched = 0;
+	a->fill.start_guests = model_guest_count(&a->m);
+	a->fill.last = a->fill.settle = 0;
 	app_log(a, "fill: launching %s guests until memory runs out", e->id);
 }
 
+/* One step of a fill, after each refresh.  Launches overlap: up to
+ * fill.parallel are in flight (dom0's CPUs build them), each new one only
+ * after a snapshot that shows the last one and while more than one guest
+ * per launch in flight still fits.  The fill ends when nothing is in
+ * flight and, on a snapshot taken after that, the next guest does not fit
+ * (or a launch failed). */
 void app_fill_step(struct app *a)
 {
 	char why[LOG_TEXT];
+	int pending;
 
 	if (!a->fill.on)
 		return;
-	if (a->be->ops->pending(a->be) > 0) {
+	pending = a->be->ops->pending(a->be);
+	if (pending > 0) {
 		a->fill.settle = 0;
-		return;
+		/* (a domain being built can be out of the in-flight memory while
+		 * Xen's free memory does not show all of it yet: each one still
+		 * in flight is counted once more, so near the end it waits) */
+		if ((unsigned)pending >= a->fill.parallel || a->m.cur.t <= a->fill.last ||
+		    model_fits(&a->m, a->fill.e->memory_mib) <= (unsigned)pending)
+			return;   /* wait for one in flight to finish */
+	} else {
+		if (a->fill.settle == 0) {   /* all launches finished: look again */
+			a->fill.settle = app_now(a);
+			a->refresh_due = true;
+			return;
+		}
+		if (a->m.cur.t <= a->fill.settle)
+			return;
+		if (model_guest_count(&a->m) < a->fill.start_guests + a->fill.launched) {
+			app_log(a, "fill: stopped after %u launched; a launch failed or a guest went away",
+				a->fill.launched);
+			a->fill.on = false;
+			return;
+		}
+		if (model_why_not(&a->m, a->fill.e, why, sizeof why)) {
+			app_log(a, "fill: done, %u launched. Next one does not fit: %s",
+				a->fill.launched, why);
+			a->fill.on = false;
+			return;
+		}
 	}
-	if (a->fill.settle == 0) {   /* last launch just finished: look again */
-		a->fill.settle = app_now(a);
-		a->refresh_due = true;
-		return;
-	}
-	if (a->m.cur.t <= a->fill.settle)
-		return;
-	if (a->fill.expect_guests && model_guest_count(&a->m) < a->fill.expect_guests) {
-		app_log(a, "fill: stopped after %u launched; the last launch failed",
-			a->fill.launched);
-		a->fill.on = false;
-		return;
-	}
-	if (model_why_not(&a->m, a->fill.e, why, sizeof why)) {
-		app_log(a, "fill: done, %u launched. Next one does not fit: %s",
-			a->fill.launched, why);
-		a->fill.on = false;
-		return;
-	}
-	a->fill.expect_guests = model_guest_count(&a->m) + 1;
 	if (app_launch(a, a->fill.e, 0, NULL)) {
 		a->fill.on = false;
 		return;
 	}
 	a->fill.launched++;
+	a->fill.last = app_now(a);
 	a->fill.settle = 0;
+	a->refresh_due = true;
 }

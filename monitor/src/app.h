@@ -43,7 +43,9 @@ struct app {
 		bool on;
 		const struct catalog_entry *e;
 		unsigned launched;
-		unsigned expect_guests;
+		unsigned start_guests; /* guests when it began */
+		unsigned parallel; /* launches in flight at most (app_init: dom0's CPUs, >= 2) */
+		double last;       /* when it launched last: the next needs a newer snapshot */
 		double settle;     /* launches done at this time; need a newer snapshot */
 	} fill;
 };
@@ -101,8 +103,11 @@ int app_workload(struct app *a, int id, const char *name, const struct workload_
 /* "f": start filling memory with guests of the selected row's distro
  * (the first entry when it has none), or stop when filling. */
 void app_fill_toggle(struct app *a, const struct row *sel);
-/* One step of filling: call it every tick; launches when the last one is
- * done and a newer snapshot says the next one fits. */
+/* How many launches a fill keeps in flight: dom0's online CPUs, 2 to 8. */
+unsigned app_fill_parallel(void);
+/* One step of filling: call it after every refresh; keeps up to
+ * fill.parallel launches in flight while a newer snapshot says the next
+ * one fits, and stops when nothing is in flight and it does not. */
 void app_fill_step(struct app *a);
 
 #endif

@@ -734,7 +734,8 @@ static void fmt_gib(uint64_t kib, char *buf, size_t len)
 void model_summary(const struct model *m, size_t first, size_t shown, char *out, size_t len)
 {
 	static const struct { const char *word; enum dom_state a, b; } kinds[] = {
-		{ "running", DS_RUNNING, DS_READY }, { "booting", DS_BOOTING, DS_BOOTING },
+		{ "ready", DS_READY, DS_READY }, { "running", DS_RUNNING, DS_RUNNING },
+		{ "booting", DS_BOOTING, DS_BOOTING },
 		{ "paused", DS_PAUSED, DS_PAUSED }, { "stopping", DS_SHUTDOWN, DS_DYING },
 		{ "crashed", DS_CRASHED, DS_CRASHED },
 	};

@@ -186,8 +186,9 @@ static const struct action actions[] = {
 	  .run = do_launch },
 	{ .keys = { 'f' }, .name = "f", .bar_key = { "f" }, .bar = { "fill", "fill", "fill" },
 	  .help = "fill: launch the selected guest's distro until memory runs out",
-	  .man = "Fill: launch guests of the selected guest's distro, one after the other,\n"
-		 "until the next one no longer fits; then stop and say so. \\fBf\\fR again stops.",
+	  .man = "Fill: launch guests of the selected guest's distro, a few at once (as many as\n"
+		 "dom0 has CPUs), until the next one no longer fits; then stop and say so.\n"
+		 "\\fBf\\fR again stops.",
 	  .run = do_fill },
 	{ .keys = { '\n', '\r', KEY_ENTER }, .name = "Enter",
 	  .bar_key = { "\u23ce" }, .bar = { "console", "console", "cons" },

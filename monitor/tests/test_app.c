@@ -166,12 +166,21 @@ static void test_fill(void)
 	open_app(&a);
 	app_fill_toggle(&a, NULL);
 	CHECK_CONTAINS(newest(&a), "fill: launching debian guests", "f starts filling");
+	int most = 0;
+
+	a.fill.parallel = 3;
 	while (a.fill.on && steps++ < 400) {
+		int p;
+
 		app_fill_step(&a);
+		p = a.be->ops->pending(a.be);
+		most = p > most ? p : most;
 		tick(&a, 0.1);
 	}
 	CHECK(!a.fill.on, "filling stops by itself");
 	CHECK_CONTAINS(newest(&a), "fill: done, 12 launched. Next one does not fit", "after 12 guests");
+	CHECK_INT(most, 3, "launches overlapped: 3 in flight at most (fill.parallel)");
+	CHECK(!log_has(&a, "failed"), "no launch failed on the way");
 	CHECK_INT(model_fits(&a.m, 48), 0, "and nothing more fits");
 	app_fill_toggle(&a, row(&a, "debian-3"));
 	app_fill_toggle(&a, NULL);

@@ -429,7 +429,7 @@ static void test_summary(void)
 	s = snap(10, 400 * 1024, ds, 7);
 	model_update(&m, &s);
 	model_summary(&m, 2, 3, buf, sizeof buf);
-	CHECK_STR(buf, "6 guests: 2 running, 1 booting, 1 paused, 1 stopping, 1 crashed; "
+	CHECK_STR(buf, "6 guests: 2 ready, 1 booting, 1 paused, 1 stopping, 1 crashed; "
 		  "0.6 GiB of 1 GiB used; rows 3-5", "guests by state, memory used, rows shown");
 	s = snap(11, 512 * 1024, ds, 1);
 	model_update(&m, &s);

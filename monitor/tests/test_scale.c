@@ -192,7 +192,7 @@ static void test_moves(struct ui *u, struct screen *scr)
 			       moves[i].key, moves[i].rows);
 	}
 	printf("info: one key and frame take %.2f ms\n", ms / (sizeof moves / sizeof moves[0]));
-	snprintf(want, sizeof want, " %d guests: %d running, %d paused, %d crashed; 98 GiB of "
+	snprintf(want, sizeof want, " %d guests: %d ready, %d paused, %d crashed; 98 GiB of "
 		 "128 GiB used; rows 1985-2001", GUESTS, GUESTS - PAUSED - CRASHED, PAUSED, CRASHED);
 	CHECK_STR(scr->line[3], want, "the summary line, whole");
 	CHECK_CONTAINS(scr->line[4], "ID", "the table's header is under it");
