@@ -60,8 +60,8 @@ else
 fi
 qemu_stop
 
-# --- BIOS CD: the full toolstack check ---------------------------------------------------
-if boot bios-cd /dev/sr0 "${cd_args[@]}"; then
+# --- BIOS CD: the full toolstack check (a 4 GiB machine: dom0's share follows the host) ----
+if boot bios-cd /dev/sr0 "${cd_args[@]}" -m 4096; then
 	qemu_cmd 30 'xl info | grep -E "^(xen_version|xen_major|xen_minor|free_memory)"'
 	if echo "$QEMU_OUT" | grep -qE '^xen_version +: 4\.17\.'; then pass "bios-cd: xl info reports Xen 4.17 ($(echo "$QEMU_OUT" | awk '/^xen_version/ { print $3 }'))"
 	else fail "bios-cd: xl info said: $QEMU_OUT"; fi
@@ -70,6 +70,25 @@ if boot bios-cd /dev/sr0 "${cd_args[@]}"; then
 	qemu_cmd 30 'free -m'
 	used=$(echo "$QEMU_OUT" | awk '$1 == "Mem:" { print $3 }')
 	[ -n "$used" ] && pass "bios-cd: dom0 has $used MiB of memory in use after boot" || fail "bios-cd: free -m said: $QEMU_OUT"
+	# dom0 gets DOM0_MEM + DOM0_MEM_PCT% of the host, and that serves as many
+	# of the smallest Debian guests as Xen's free memory holds: ~3 MiB of
+	# dom0 each, 24 MiB kept (monitor/src/sizing.h); each guest takes its
+	# memory + 2 MiB of Xen's, 4 MiB kept.  (A fixed 256 MiB served ~50.)
+	qemu_cmd 30 "xl list 0 | awk 'NR == 2 { print \"DOM0=\" \$3 }'; xl info | awk '/^total_memory/ { print \"TOTAL=\" \$3 } /^free_memory/ { print \"FREE=\" \$3 }'; awk '/^MemAvailable/ { print \"AVAIL=\" int(\$2 / 1024) }' /proc/meminfo; grep '^debian|' /media/xenlive/guests/catalog | cut -d'|' -f5 | sed 's/^/MIN=/'"
+	v() { echo "$QEMU_OUT" | sed -n "s/^$1=\([0-9]*\).*/\1/p" | tail -n1; }
+	d0=$(v DOM0) total=$(v TOTAL) free=$(v FREE) avail=$(v AVAIL) min=$(v MIN)
+	want=$(( $(conf DOM0_MEM) + $(conf DOM0_MEM_PCT) * ${total:-0} / 100 ))
+	[ -n "$d0" ] && [ "$d0" -ge $((want - 8)) ] && [ "$d0" -le $((want + 8)) ] &&
+		pass "bios-cd: dom0 has $d0 MiB of the host's $total (DOM0_MEM + DOM0_MEM_PCT% = $want)" ||
+		fail "bios-cd: dom0 has '$d0' MiB of '$total', not about $want: $QEMU_OUT"
+	if [ -n "$avail" ] && [ -n "$free" ] && [ -n "$min" ]; then
+		xen_n=$(( (free - 4) / (min + 2) )) dom0_n=$(( (avail - 24) / 3 ))
+		[ "$dom0_n" -ge "$xen_n" ] &&
+			pass "bios-cd: dom0 ($avail MiB available) serves $dom0_n guests, more than Xen's $free MiB free holds of the smallest Debian ($min MiB): $xen_n" ||
+			fail "bios-cd: dom0 ($avail MiB available) serves only $dom0_n guests; Xen's $free MiB free hold $xen_n of $min MiB"
+	else
+		fail "bios-cd: could not read dom0's and Xen's memory: $QEMU_OUT"
+	fi
 	qemu_cmd 30 'livetop -b -n 2 -d 1 --csv'
 	echo "$QEMU_OUT" | grep -q 'Domain-0' && pass "bios-cd: livetop batch mode (-b -n 2 --csv) against real Xen lists Domain-0" ||
 		fail "bios-cd: livetop -b said: $QEMU_OUT"

@@ -63,8 +63,7 @@ all_ready() {
 	l=$(screen | grep -m1 -E '^ *[0-9]+ guests?[:;]')
 	if [ -n "$l" ]; then echo "$l" | grep -qE "^ *$1 guests?: $1 ready;"; else [ "$(rows ready)" = "$1" ]; fi
 }
-# dom0's memory follows the host: DOM0_MEM MiB + DOM0_MEM_PCT % (config.mk)
-conf() { local v; v=$(printenv "$1") || v=$(sed -n "s/^$1 ?= //p" config.mk); echo "$v"; }
+# dom0's memory follows the host: DOM0_MEM MiB + DOM0_MEM_PCT % (conf: tests/lib/check.sh)
 HOST_MIB=1023   # what Xen reports of QEMU's -m 1024
 
 # 1 GiB machine: dom0 gets 160 MiB + 8% (about 240), room for about 15 small guests

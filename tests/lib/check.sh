@@ -19,6 +19,8 @@ fails_with() {
 	fi
 }
 finish() { [ "$FAILS" -eq 0 ]; exit; }
+# conf NAME: a build setting, from make's environment or else config.mk
+conf() { local v; v=$(printenv "$1") || v=$(sed -n "s/^$1 ?= //p" config.mk); echo "$v"; }
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/xenlive-test.XXXXXX")
 trap 'rm -rf "$TMPD"' EXIT
 # copy_checkout DEST: the checkout's files as they are now (tracked and
