@@ -269,8 +269,9 @@ static void agent_tick(struct agent *a, double now)
 		}
 	}
 	if (now >= a->next_ip) {
-		a->next_ip = now + 1.0;
 		sysinfo_ipv4(ip, sizeof ip);
+		/* every second until the guest has an address, then every 5 s */
+		a->next_ip = now + (ip[0] ? 5.0 : 1.0);
 		if (strcmp(ip, a->ip)) {
 			int r;
 
@@ -285,6 +286,24 @@ static void agent_tick(struct agent *a, double now)
 			snprintf(a->ip, sizeof a->ip, "%s", ip);
 		}
 	}
+}
+
+/* How long the main loop may sleep (ms): until the next console check
+ * (before ready), the next address check (every 5 s once it has one) or,
+ * while a workload runs, a tenth of a second.  Waking every 100 ms cost an
+ * idle guest ~2.5% of a CPU under QEMU's TCG (0.2-0.3% with the agent
+ * stopped); once a second still 1%. */
+static int agent_timeout_ms(const struct agent *a, double now)
+{
+	double next = a->next_ip;
+	long ms;
+
+	if (!a->ready && a->next_console < next)
+		next = a->next_console;
+	if (a->work.pid && now + 0.1 < next)
+		next = now + 0.1;
+	ms = (long)((next - now) * 1000.0) + 1;
+	return ms < 0 ? 0 : ms > 5000 ? 5000 : (int)ms;
 }
 
 /* ---- process ------------------------------------------------------------- */
@@ -416,7 +435,7 @@ int main(int argc, char **argv)
 		struct xs_event ev;
 		char line[REPORT_MAX];
 
-		if (poll(pfd, 2, 100) < 0 && errno != EINTR) {
+		if (poll(pfd, 2, agent_timeout_ms(a, work_now())) < 0 && errno != EINTR) {
 			logmsg("poll: %s", strerror(errno));
 			usleep(100000);
 		}
