@@ -63,8 +63,6 @@ all_ready() {
 	l=$(screen | grep -m1 -E '^ *[0-9]+ guests?[:;]')
 	if [ -n "$l" ]; then echo "$l" | grep -qE "^ *$1 guests?: $1 ready;"; else [ "$(rows ready)" = "$1" ]; fi
 }
-# dom0's memory follows the host: DOM0_MEM MiB + DOM0_MEM_PCT % (conf: tests/lib/check.sh)
-HOST_MIB=1023   # what Xen reports of QEMU's -m 1024
 
 # 1 GiB machine: dom0 gets 160 MiB + 8% (about 240), room for about 15 small guests
 tmux -L "$sock" new-session -d -s q -x 110 -y 50 \
@@ -75,7 +73,10 @@ if wait_screen ' livetop .*Xen 4\.17' 180 "livetop on the serial console"; then
 else
 	fail "livetop did not come up"; finish
 fi
-want=$(( $(conf DOM0_MEM) + $(conf DOM0_MEM_PCT) * HOST_MIB / 100 ))
+# dom0's memory follows the host: DOM0_MEM MiB + DOM0_MEM_PCT % (conf: tests/lib/check.sh)
+# of the host's memory, which livetop's top line gives ("2 CPUs  1023 MiB")
+HOST_MIB=$(screen | grep -m1 -oE ' livetop .* CPUs? +[0-9]+ MiB' | grep -oE '[0-9]+ MiB$' | tr -dc 0-9)
+want=$(( $(conf DOM0_MEM) + $(conf DOM0_MEM_PCT) * ${HOST_MIB:-0} / 100 ))
 # (Domain-0's row: its first "NNNM" cell is MEM; the column is right-aligned)
 mem0=$(screen | grep -m1 ' Domain-0 ' | grep -oE ' [0-9]+M( |$)' | head -n1 | tr -dc 0-9)
 [ -n "$mem0" ] && [ "$mem0" -ge $((want - 8)) ] 2>/dev/null && [ "$mem0" -le $((want + 8)) ] &&

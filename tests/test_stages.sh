@@ -88,10 +88,10 @@ for v in "${vars[@]}"; do
 print: ; @printf '%s' '\$($v)'" print 2>/dev/null)
 	# a value config-check still accepts: a number one more, labels upper
 	# case, BRIDGE_NET the start of the next /20
-	case $v:$val in
-	BRIDGE_NET:*) new=${val%.*}.$(( (${val##*.} + 16) % 256 )) ;;
-	*:[0-9] | *:[1-9]*[0-9]) case $val in *[!0-9]*) new=${val}1 ;; *) new=$((val + 1)) ;; esac ;;
-	*:*[0-9]) new=${val}1 ;; *:*[A-Z]) new=${val}X ;; *) new=${val}x ;; esac
+	if [ "$v" = BRIDGE_NET ]; then new=${val%.*}.$(( (${val##*.} + 16) % 256 ))
+	elif [[ $val =~ ^[1-9][0-9]*$ ]]; then new=$((val + 1))
+	else case $val in *[0-9]) new=${val}1 ;; *[A-Z]) new=${val}X ;; *) new=${val}x ;; esac
+	fi
 	mapfile -t users < <(awk -v v="$v" '$2 == "var" && $3 == v { print $1 }' "$TMPD/decl" | sort -u)
 	verdict "$v='$new' (was '$val')" "$(expected "${users[@]}")" "$(changed_stages "$(keys "$v=$new")")"
 done

@@ -345,7 +345,7 @@ static void lock_port(const char *iface, const char *mac, unsigned idx)
  * replies, nothing else.  Guests still reach each other and dom0.  vif
  * offline removes the listing and releases the lease (dhcp_release). */
 #define NETDIR "/run/xenlive/net"
-enum { FIRST = 10, LAST = 16 * 256 - 6 };
+enum { FIRST = 10, LAST = 15 * 256 + 250 };   /* .0.10 to .15.250 */
 static int claimed = -1;                 /* the slot this run claimed, until the guest has it */
 
 static bool slot_ok(int n)
