@@ -77,14 +77,16 @@ stage_key() {
 
 # tool_package TOOL: the host package a tool comes from (a command's owner, or
 # TOOL itself when it is a package name)
+# (dpkg's own file lists are read directly: `dpkg-query -S` loads the whole
+# database, ~0.4 s a call, and every stage's key asks for several tools)
 tool_package() {
-	local path real f pkg=
+	local path real list pkg=
 	if path=$(command -v "$1" 2>/dev/null) && [ -e "$path" ]; then
 		real=$(realpath "$path")
 		# dpkg may know the file by its path before the /usr merge
-		for f in "$real" "${real#/usr}" "$path" "${path#/usr}"; do
-			pkg=$(dpkg-query -S "$f" 2>/dev/null | head -n1 | cut -d: -f1) && [ -n "$pkg" ] && break
-		done
+		list=$(grep -lxF -e "$real" -e "${real#/usr}" -e "$path" -e "${path#/usr}" \
+			/var/lib/dpkg/info/*.list 2>/dev/null | head -n1) || true
+		[ -z "$list" ] || { pkg=${list##*/}; pkg=${pkg%.list}; pkg=${pkg%%:*}; }
 	fi
 	printf '%s\n' "${pkg:-$1}"
 }
