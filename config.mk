@@ -13,9 +13,10 @@ SECURITY_MIRROR ?= $(shell scripts/host-mirror.sh security)
 CACHE ?= /var/cache/xenlive
 # Memory given to dom0 by the default boot entries: DOM0_MEM MiB plus
 # DOM0_MEM_PCT percent of the host's memory (0: exactly DOM0_MEM), fixed at
-# boot (dom0 does not balloon).  Each running guest costs dom0 ~2.4 MiB.
+# boot (dom0 does not balloon).  Each running guest costs dom0 ~2.6 MiB; 11%
+# keeps room for one for every ~26 MiB Xen can give (the smallest Debian guest).
 DOM0_MEM ?= 160
-DOM0_MEM_PCT ?= 8
+DOM0_MEM_PCT ?= 11
 # Alternative dom0 memory sizes offered in the boot menu, in MiB.
 DOM0_MEM_CHOICES ?= 384 512
 # Virtual CPUs for dom0 (the rest of the machine's CPUs run guests too).

@@ -144,13 +144,22 @@ echo "$QEMU_OUT" | grep -q '^LOOPS=0' && pass "their disks' loop devices were de
 launch debian
 [ "$LAUNCHED" = debian-1 ] && pass "the name debian-1 is reused after its guest was destroyed" || fail "relaunch got '$LAUNCHED'"
 [ -n "$LAUNCHED" ] && qemu_cmd 30 "xl destroy $LAUNCHED"
-# the distro's minimum memory is enough to reach ready
+# the distro's minimum memory is enough to reach ready and use its root console
 min=$(cat_field debian 5)
 qemu_cmd 120 "n=\$(xenlive-launch debian --memory $min) && xenlive-wait \$n 90 && xl list \$n | awk 'NR == 2 { print \"MEM=\" \$3 }'"
 got=$(echo "$QEMU_OUT" | sed -n 's/^MEM=\([0-9]*\)$/\1/p')
 [ -n "$min" ] && [ -n "$got" ] && [ "$got" -le "$min" ] && [ "$got" -ge $((min - 2)) ] && echo "$QEMU_OUT" | grep -qE "ready after .*" &&
 	pass "a Debian guest given its minimum ${min} MiB (xl list: $got MiB) reaches ready ($(echo "$QEMU_OUT" | grep -oE 'ready after [0-9.]+ s'))" ||
 	fail "Debian with its minimum '${min}' MiB (xl list: '${got}' MiB) did not reach ready: $(echo "$QEMU_OUT" | tail -n 2 | tr '\n' ' ')"
+# ... and its root console works in that memory: a shell, ps and a file in the writable layer
+if [ -n "$got" ]; then
+	qemu_guest_type debian-1 'ps -e > /root/ps.txt && echo SMALL-$(wc -l < /root/ps.txt)-procs-$(awk "/^MemTotal/ { print \$2 }" /proc/meminfo)-kB'
+	qemu_cmd 10 "grep -o 'SMALL-[0-9]*-procs-[0-9]*-kB' /var/log/xen/console/guest-debian-1.log | tail -n1"
+	small=$(echo "$QEMU_OUT" | grep -o '^SMALL-[0-9]*-procs-[0-9]*-kB$')
+	procs=$(echo "$small" | cut -d- -f2)
+	[ "${procs:-0}" -ge 5 ] && pass "its root console works at $min MiB: a shell ran ps ($small)" ||
+		fail "the root console of Debian at $min MiB gave no answer: $(qemu_cmd 5 'tail -n 5 /var/log/xen/console/guest-debian-1.log'; echo "$QEMU_OUT" | tr '\n' ' ')"
+fi
 qemu_cmd 30 'xl destroy debian-1'
 # --- the systemd stand-in for CentOS (tests/fixtures/distro-standin, added as a folder) --------
 # Debian with systemd as PID 1, configured by the CentOS image's own step
