@@ -782,7 +782,7 @@ int model_why_not(const struct model *m, const struct catalog_entry *e,
 	if (sizing_fits(avail, e->memory_mib, m->reserve_kib) > 0) {   /* dom0 is the limit */
 		snprintf(out, len, "dom0 is short of memory: %llu MiB available, %u MiB must stay "
 			 "free and each guest takes ~%u MiB of it \u2014 %u guest%s running; "
-			 "destroy one (D), or boot the menu entry \"dom0 with 512 MiB\"",
+			 "destroy one (D), or boot a menu entry that gives dom0 more memory",
 			 (unsigned long long)(m->cur.host.dom0_avail_kib / 1024),
 			 SIZING_DOM0_RESERVE_KIB / 1024, SIZING_DOM0_PER_GUEST_KIB / 1024,
 			 guests, guests == 1 ? "" : "s");

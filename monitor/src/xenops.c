@@ -172,8 +172,8 @@ int xenops_create(libxl_ctx *ctx, struct xenops_log *l, const struct guestcfg *g
 	uint64_t d0 = sizing_dom0_avail_kib();
 	if (d0 && sizing_fits_dom0(d0) == 0) {
 		snprintf(err, errlen, "dom0 is short of memory: %llu MiB available, %u MiB must stay "
-			 "free (each guest takes ~%u MiB of it); destroy a guest, or boot the "
-			 "menu entry \"dom0 with 512 MiB\"", (unsigned long long)(d0 / 1024),
+			 "free (each guest takes ~%u MiB of it); destroy a guest, or boot a "
+			 "menu entry that gives dom0 more memory", (unsigned long long)(d0 / 1024),
 			 SIZING_DOM0_RESERVE_KIB / 1024, SIZING_DOM0_PER_GUEST_KIB / 1024);
 		libxl_domain_config_dispose(&dc);
 		return -1;
