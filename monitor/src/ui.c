@@ -165,6 +165,46 @@ static void catch_quit_signals(void)
 			sigaction(sigs[i], &sa, NULL);
 }
 
+/* Home and End as terminals other than xterm send them: PuTTY, tmux, the
+ * Linux console and rxvt (ESC [ 1 ~, ESC [ 4 ~, ...), xterm's other modes
+ * (ESC [ H, ESC O H). TERM=xterm on the serial line names only one. */
+static void define_home_end(void)
+{
+	static const char *home[] = { "\033[1~", "\033[7~", "\033[H", "\033OH" };
+	static const char *end[] = { "\033[4~", "\033[8~", "\033[F", "\033OF" };
+
+	for (size_t i = 0; i < sizeof home / sizeof home[0]; i++) {
+		define_key(home[i], KEY_HOME);
+		define_key(end[i], KEY_END);
+	}
+}
+
+/* The next key. An escape sequence curses does not know (a function key of
+ * another terminal) arrives as ESC and its bytes: it is read to its final
+ * byte and dropped whole, so "ESC [ 2 1 ~" does not launch guests 2 and 1. */
+static int read_key(void)
+{
+	int ch = getch(), next;
+
+	if (ch != 27)
+		return ch;
+	timeout(0);
+	next = getch();
+	if (next == '[' || next == 'O') {
+		for (int i = 0; i < 16; i++) {
+			int c = getch();
+
+			if (c == ERR || (c >= 0x40 && c <= 0x7e))
+				break;
+		}
+		ch = ERR;
+	} else if (next != ERR) {
+		ungetch(next);
+	}
+	timeout(TICK_MS);
+	return ch;
+}
+
 static void ui_start(struct ui *u)
 {
 	catch_quit_signals();
@@ -177,6 +217,7 @@ static void ui_start(struct ui *u)
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
+	define_home_end();
 	curs_set(0);
 	set_escdelay(50);
 	timeout(TICK_MS);
@@ -214,7 +255,7 @@ int ui_run(struct app *a, const struct view_opts *o)
 		ui_draw(&u);
 		ui_vt_repair(&u);
 		u.small = COLS < MIN_COLS || LINES < MIN_LINES;
-		ui_key(&u, getch());
+		ui_key(&u, read_key());
 		ui_sync_selection(&u);
 	}
 	ui_vt_close(&u);

@@ -139,6 +139,22 @@ wait_for 'back from the console of centos-1' 5 "Ctrl-] returns to livetop and it
 keys Z '!' F5 '%'
 wait_for 'centos-1' 3 "unknown keys are ignored"
 
+# Home and End as PuTTY and tmux send them (ESC [ 1 ~, ESC [ 4 ~), where
+# TERM=xterm names ESC O H / ESC O F: they move the selection
+keys -l "$(printf '\033[1~')"
+wait_for '^> +0 Domain-0' 3 "ESC [ 1 ~ (Home on PuTTY, tmux) selects the first row"
+keys -l "$(printf '\033[4~')"
+wait_for '^> +[0-9]+ centos-1 ' 3 "ESC [ 4 ~ (End on PuTTY, tmux) selects the last row"
+# escape sequences livetop does not know (F10, Shift-F1, Ctrl-F12) are
+# dropped whole: their digits launch nothing ('1' Debian, '2' CentOS)
+keys -l "$(printf '\033[21~\033[1;2P\033[24;5~')"
+sleep 2
+if screen | grep -qE '^ *>? +[0-9]+ (debian-[0-9]+|centos-2) '; then
+	fail "an unknown escape sequence's digits launched a guest" "a debian or centos-2 row appeared"
+else
+	pass "unknown escape sequences (F10, Shift-F1, Ctrl-F12) launch nothing"
+fi
+
 # A 1024x768 framebuffer console is 128x48: every column fits.
 resize 128 48
 wait_for "^ *ID[^ ]* +$ALL_TITLES *\$" 5 "128x48 shows every column title in the header line"
