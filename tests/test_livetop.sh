@@ -20,12 +20,13 @@ if [ -z "$ISO" ]; then ISO=$(variant_iso) || { fail "could not build the ISO wit
 
 screen() { tmux -L "$sock" capture-pane -p -t q 2>/dev/null; }
 keys() { tmux -L "$sock" send-keys -t q "$@"; }
-# wait_screen REGEX SECONDS WHAT: polls the screen; prints it on a timeout
+# wait_screen REGEX SECONDS WHAT: polls the screen (every $POLL s, 0.5
+# unless set); prints it on a timeout
 wait_screen() {
 	local end=$(( $(date +%s) + $2 ))
 	while [ "$(date +%s)" -lt "$end" ]; do
 		screen | grep -qE -- "$1" && return 0
-		sleep 0.5
+		sleep "${POLL:-0.5}"
 	done
 	echo "timed out after $2 s waiting for: $3"
 	echo "---- screen ----"; screen; echo "---- end ----"
@@ -150,6 +151,26 @@ fi
 keys Home; sleep 1
 for _ in $(seq 8); do screen | grep -E '^ *>' | grep -q tiny-1 && break; keys j; sleep 0.5; done
 
+# help_during_fill: livetop answers while a fill launches: ? opens the help
+# screen (how long it took is printed, not judged: a timed check would be
+# flaky). Under way means tiny-4 shows, the fill's third launch; the
+# header's "filling with" note is cut off at 80 columns behind the gauge
+# of five distros.
+help_during_fill() {
+	local t0
+	wait_screen ' tiny-4 ' 120 "a fill under way" >/dev/null ||
+		{ fail "fill 1: no third launch (tiny-4) within 120 s"; return; }
+	t0=$(date +%s%N)
+	keys '?'
+	if POLL=0.1 wait_screen 'watch and drive Xen guests' 20 "help during a fill" >/dev/null; then
+		pass "during a fill ? opens the help screen"
+		echo "    it showed $(( ($(date +%s%N) - t0) / 1000000 )) ms after the key (screen read every 0.1 s)"
+	else
+		fail "during a fill, ? did not open the help screen within 20 s"
+	fi
+	keys Escape
+}
+
 # fill, destroy, fill ... three times
 for cycle in 1 2 3; do
 	done_re='fill: done, [0-9]+ launched\. Next one does not fit'
@@ -159,26 +180,7 @@ for cycle in 1 2 3; do
 	sel=$(screen | grep -m1 -E '^ *> ' | awk '{ print $3 }')
 	case $sel in tiny-*) ;; *) fail "fill $cycle: End selected '${sel:-nothing}', not a tiny guest" ;; esac
 	keys f
-	# livetop answers while the first fill launches: ? opens the help screen
-	# (how long it took is printed, not judged: a timed check would be flaky)
-	# (under way: tiny-4 shows, the fill's third launch; the header's "filling
-	# with" note is cut off at 80 columns behind the gauge of five distros)
-	if [ "$cycle" != 1 ]; then
-		:
-	elif ! wait_screen ' tiny-4 ' 120 "a fill under way" >/dev/null; then
-		fail "fill 1: no third launch (tiny-4) within 120 s"
-	else
-		t0=$(date +%s%N)
-		keys '?'
-		for _ in $(seq 200); do screen | grep -q 'watch and drive Xen guests' && break; sleep 0.1; done
-		if screen | grep -q 'watch and drive Xen guests'; then
-			pass "during a fill ? opens the help screen"
-			echo "    it showed $(( ($(date +%s%N) - t0) / 1000000 )) ms after the key (screen read every 0.1 s)"
-		else
-			fail "during a fill, ? did not open the help screen within 20 s"
-		fi
-		keys Escape
-	fi
+	[ "$cycle" = 1 ] && help_during_fill
 	# on the 80-column serial console the event wraps onto a second line
 	if wait_new "$done_re" "$before" 420 "fill stops for lack of memory (cycle $cycle)" &&
 		wait_screen 'MiB free .* guests? running|guests? running; destroy one' 5 "how much is missing, how many run"; then
