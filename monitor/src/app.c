@@ -132,6 +132,10 @@ int app_guestcfg(struct app *a, const struct catalog_entry *e, unsigned memory_m
 {
 	char alloc[GUEST_NAME_MAX];
 
+	if (name && model_find(&a->m, name) >= 0) {
+		snprintf(err, errlen, "a domain named %s already exists", name);
+		return -1;
+	}
 	if (!name) {   /* every domain's name, however many there are */
 		const char **names = xcalloc(a->m.cur.n + 1, sizeof *names);
 		size_t n = model_names(&a->m, names, a->m.cur.n);
@@ -165,8 +169,8 @@ int app_launch(struct app *a, const struct catalog_entry *e, unsigned memory_mib
 	}
 	app_log(a, "launching %s (%u MiB)\u2026", g.name, g.memory_mib);
 	xstrlcpy(a->launched, g.name, sizeof a->launched);
-	/* The new guest must be in the snapshot before the next name is picked. */
-	app_refresh(a);
+	/* The new guest must be in a snapshot before the next name is picked
+	 * (the screen takes one before its next key, a fill waits for one). */
 	a->refresh_due = true;
 	return 0;
 }

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,6 +51,7 @@
 /* weight and cap change only through us (re-read at once) or another
  * toolstack (seen within this many seconds) */
 #define SCHED_REFRESH_S 5.0
+#define JOB_NICE 10    /* helpers (domain builds, hotplug) yield to the screen */
 
 enum job_kind { JOB_LAUNCH, JOB_DESTROY };
 
@@ -293,6 +295,8 @@ static void __attribute__((noreturn)) child_run(struct xenb *x, struct job *j, i
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_DFL);   /* not the screen's handlers: they only */
 	signal(SIGHUP, SIG_DFL);    /* set a flag nobody reads here */
+	/* the screen before the helpers: a fill must not make keys wait */
+	(void)setpriority(PRIO_PROCESS, 0, JOB_NICE);
 	libxl_postfork_child_noexec(x->ctx);
 	rc = j->work(x, j, res, sizeof res);
 	if (write(fd, res, strlen(res)) < 0)
@@ -721,14 +725,12 @@ static int xen_launch(struct backend *b, double now, const struct guestcfg *g,
 	struct xenb *x = X(b);
 	const char *name = g->name;
 	struct job j;
-	uint32_t dummy;
 
+	/* (a name in use: the app checks its snapshot, xenops_create the
+	 * host; asking libxl here reads every domain's name, seconds on a
+	 * busy dom0) */
 	if (guestcfg_check_files(g, err, errlen))
 		return -1;
-	if (libxl_name_to_domid(x->ctx, name, &dummy) == 0) {
-		snprintf(err, errlen, "a domain named %s already exists", name);
-		return -1;
-	}
 	for (size_t i = 0; i < x->njobs; i++) {
 		if (!strcmp(x->jobs[i].name, name)) {
 			snprintf(err, errlen, "%s is already being created", name);

@@ -169,8 +169,10 @@ int batch_run(struct app *a, const struct view_opts *o)
 	if (o->demo) {
 		if (app_refresh(a))
 			return 1;
-		for (size_t i = 0; i < a->cat.n; i++)
+		for (size_t i = 0; i < a->cat.n; i++) {
 			app_launch(a, &a->cat.e[i], 0, NULL);
+			app_refresh(a);
+		}
 		model_forget_samples(&a->m);   /* the first block has no rates */
 	}
 	for (long i = 0; n < 0 || i < n; i++) {

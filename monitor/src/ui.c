@@ -179,13 +179,16 @@ static void define_home_end(void)
 	}
 }
 
-/* The next key. An escape sequence curses does not know (a function key of
- * another terminal) arrives as ESC and its bytes: it is read to its final
- * byte and dropped whole, so "ESC [ 2 1 ~" does not launch guests 2 and 1. */
-static int read_key(void)
+/* The next key, waiting up to wait_ms. An escape sequence curses does not
+ * know (a function key of another terminal) arrives as ESC and its bytes:
+ * it is read to its final byte and dropped whole, so "ESC [ 2 1 ~" does
+ * not launch guests 2 and 1. */
+static int read_key(int wait_ms)
 {
-	int ch = getch(), next;
+	int ch, next;
 
+	timeout(wait_ms);
+	ch = getch();
 	if (ch != 27)
 		return ch;
 	timeout(0);
@@ -201,8 +204,24 @@ static int read_key(void)
 	} else if (next != ERR) {
 		ungetch(next);
 	}
-	timeout(TICK_MS);
 	return ch;
+}
+
+/* Keys typed while the host was read answer now, before the next slow
+ * step, and the screen shows their effect.  Not past an action that
+ * needs a fresh snapshot first (a launch picks the next name from it). */
+static void keys_waiting(struct ui *u)
+{
+	bool any = false;
+	int ch;
+
+	while (!u->quit && !u->a->refresh_due && (ch = read_key(0)) != ERR) {
+		ui_key(u, ch);
+		ui_sync_selection(u);
+		any = true;
+	}
+	if (any && !u->quit)
+		ui_draw(u);
 }
 
 static void ui_start(struct ui *u)
@@ -220,7 +239,6 @@ static void ui_start(struct ui *u)
 	define_home_end();
 	curs_set(0);
 	set_escdelay(50);
-	timeout(TICK_MS);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
 	mouseinterval(0);
 	setup_colors(u);
@@ -249,13 +267,14 @@ int ui_run(struct app *a, const struct view_opts *o)
 			snaps++;
 			next_snap = now + o->delay;
 			ui_sync_selection(&u);
+			keys_waiting(&u);
 		}
 		app_poll(a);
 		app_fill_step(a);
 		ui_draw(&u);
 		ui_vt_repair(&u);
 		u.small = COLS < MIN_COLS || LINES < MIN_LINES;
-		ui_key(&u, read_key());
+		ui_key(&u, read_key(TICK_MS));
 		ui_sync_selection(&u);
 	}
 	ui_vt_close(&u);

@@ -221,6 +221,7 @@ static void test_dispatch(void)
 	catalog_parse(catalog_demo_text, "demo", &a.cat, err, sizeof err);
 	app_refresh(&a);
 	CHECK_INT(app_launch_nth(&a, 0), 0, "a guest to act on");
+	app_refresh(&a);
 	ui_select(&u, 1);
 	a.refresh_due = false;
 
