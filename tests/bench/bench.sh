@@ -29,7 +29,7 @@ OVMF=/usr/share/ovmf/OVMF.fd
 [ "$(id -u)" = 0 ] || { echo "bench: must run as root (try: sudo make bench)" >&2; exit 1; }
 
 if [ "$QUICK" = 1 ]; then
-	RUNS_BOOT=1 RUNS_LAUNCH=1 TOP_GUESTS=3 TOP_SECS=10 FILL_RAM=1024 MIN_STEP=4 REPORT=out/bench-quick.md
+	RUNS_BOOT=1 RUNS_LAUNCH=1 TOP_GUESTS=3 TOP_SECS=10 FILL_RAM=1024 MIN_STEP=8 REPORT=out/bench-quick.md
 else
 	RUNS_BOOT=3 RUNS_LAUNCH=5 TOP_GUESTS=10 TOP_SECS=60 FILL_RAM=2048 MIN_STEP=2 REPORT=out/bench.md
 fi
