@@ -795,6 +795,27 @@ int model_why_not(const struct model *m, const struct catalog_entry *e,
 	return 1;
 }
 
+/* A name wider than its column keeps its end, the "-N" that tells one
+ * distro's guests apart, behind a '~': "debian_stock-12" in 11 cells is
+ * "debian_~-12".  Other names (no short "-N" end, or not ASCII) are cut
+ * as they are. */
+void model_fit_name(const char *name, int width, char *out, size_t len)
+{
+	size_t n = strlen(name), tail;
+	const char *dash = strrchr(name, '-');
+	bool ascii = true;
+
+	for (const char *p = name; *p; p++)
+		ascii = ascii && (unsigned char)*p < 0x80;
+	tail = dash ? n - (size_t)(dash - name) : 0;
+	if (width < 4 || n <= (size_t)width || !ascii || !dash || tail < 2 ||
+	    tail > (size_t)width / 2 || strspn(dash + 1, "0123456789") != tail - 1) {
+		snprintf(out, len, "%s", name);
+		return;
+	}
+	snprintf(out, len, "%.*s~%s", width - 1 - (int)tail, name, dash);
+}
+
 size_t model_names(const struct model *m, const char **out, size_t max)
 {
 	size_t n = 0;

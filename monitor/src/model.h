@@ -131,6 +131,8 @@ int model_why_not(const struct model *m, const struct catalog_entry *e,
  * at most max (m->cur.n holds them all); pointers into the model, valid
  * until the next update. Returns count. */
 size_t model_names(const struct model *m, const char **out, size_t max);
+/* name in width cells for the screen: a long one keeps its "-N" end. */
+void model_fit_name(const char *name, int width, char *out, size_t len);
 /* Guests (id > 0) currently in the snapshot. */
 unsigned model_guest_count(const struct model *m);
 /* The line above a table too long for the screen: the guests (every row

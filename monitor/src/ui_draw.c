@@ -264,6 +264,8 @@ static void draw_rows(struct ui *u, int y, int h, const struct col_fit *cols, si
 			bool state = cols[k].col == COL_STATE;
 
 			c->fmt(r, cell, sizeof cell, &ctx);
+			if (cols[k].col == COL_NAME)
+				model_fit_name(r->name, cols[k].width, cell, sizeof cell);
 			ui_attr(u, state ? state_pair(r->state) : 0, (sel ? A_REVERSE : 0) |
 				(state && r->state == DS_CRASHED ? A_BOLD : 0));
 			put(y + line, x, cols[k].width, cell, c->right, u->o->utf8);

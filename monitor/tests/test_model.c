@@ -472,6 +472,28 @@ static void test_workload_format(void)
 	CHECK_STR(dom_state_name(DS_DYING), "dying", "state name for dying");
 }
 
+static void test_fit_name(void)
+{
+	static const struct { const char *name, *want; } cases[] = {
+		{ "debian_stock-12", "debian_~-12" },
+		{ "debian_stock-1", "debian_s~-1" },
+		{ "debian-1", "debian-1" },          /* fits */
+		{ "debian-123", "debian-123" },
+		{ "my-own-guest-name", "my-own-guest-name" },   /* no -N end: cut as it is */
+		{ "averyverylongname", "averyverylongname" },
+		{ "guest-12345678", "guest-12345678" },          /* end wider than half */
+		{ "d\xc3\xa9" "bian_stock-12", "d\xc3\xa9" "bian_stock-12" },   /* not ASCII */
+	};
+	char out[64];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		model_fit_name(cases[i].name, 11, out, sizeof out);
+		CHECK_STR(out, cases[i].want, "NAME in 11 cells: %s", cases[i].name);
+	}
+	model_fit_name("debian_stock-12", 3, out, sizeof out);
+	CHECK_STR(out, "debian_stock-12", "a column of 3 cells: cut as it is");
+}
+
 int main(void)
 {
 	test_sizing();
@@ -483,5 +505,6 @@ int main(void)
 	test_summary();
 	test_log();
 	test_workload_format();
+	test_fit_name();
 	return harness_done();
 }
