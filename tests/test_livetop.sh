@@ -154,12 +154,17 @@ for _ in $(seq 8); do screen | grep -E '^ *>' | grep -q tiny-1 && break; keys j;
 # help_during_fill: livetop answers while a fill launches: ? opens the help
 # screen (how long it took is printed, not judged: a timed check would be
 # flaky). Under way means tiny-4 shows, the fill's third launch; the
-# header's "filling with" note is cut off at 80 columns behind the gauge
-# of five distros.
+# gauge line starts with the fill's progress (at 80 columns the list of
+# five distros behind it is cut).
 help_during_fill() {
 	local t0
 	wait_screen ' tiny-4 ' 120 "a fill under way" >/dev/null ||
 		{ fail "fill 1: no third launch (tiny-4) within 120 s"; return; }
+	if screen | grep -qE '^ \[filling with tiny: [0-9]+ launched\] Fits'; then
+		pass "the gauge line shows the fill's progress at 80 columns"
+	else
+		fail "the gauge line does not start with [filling with tiny: N launched]: $(screen | sed -n 3p)"
+	fi
 	t0=$(date +%s%N)
 	keys '?'
 	if POLL=0.1 wait_screen 'watch and drive Xen guests' 20 "help during a fill" >/dev/null; then

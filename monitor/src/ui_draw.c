@@ -132,7 +132,8 @@ static void draw_membar(struct ui *u)
 	put(1, COLS - (int)strlen(legend), (int)strlen(legend), legend, true, u->o->utf8);
 }
 
-/* Gauge: fits N more of each catalogue entry. */
+/* Gauge: fits N more of each catalogue entry, after a fill's progress
+ * (first: on an 80-column terminal the list of five distros is cut). */
 static void draw_gauge(struct ui *u)
 {
 	struct app *a = u->a;
@@ -143,6 +144,9 @@ static void draw_gauge(struct ui *u)
 	if (!a->cat.n) {
 		snprintf(line, sizeof line, " no guest catalogue: launching is off");
 	} else {
+		if (a->fill.on)
+			o += (size_t)snprintf(line, sizeof line, " [filling with %s: %u launched]",
+					      a->fill.e->id, a->fill.launched);
 		for (size_t i = 0; i < a->cat.n && o < sizeof line; i++) {
 			char shortname[CAT_NAME_MAX];
 
@@ -151,9 +155,6 @@ static void draw_gauge(struct ui *u)
 					      i ? ", " : " Fits ",
 					      model_fits(&a->m, a->cat.e[i].memory_mib), shortname);
 		}
-		if (a->fill.on && o < sizeof line)
-			snprintf(line + o, sizeof line - o, "   [filling with %s: %u launched]",
-				 a->fill.e->id, a->fill.launched);
 	}
 	ui_attr(u, P_GUESTS, A_BOLD);
 	put(2, 0, COLS, line, false, u->o->utf8);

@@ -205,6 +205,7 @@ fi
 # Fill: select centos and fill until memory runs out.
 keys G
 keys f
+wait_for '^ \[filling with centos: [0-9]+ launched\] Fits' 10 "while it fills, the gauge line starts with its progress"
 wait_for 'fill: done, [0-9]+ launched\. Next one does not fit: CentOS needs' 60 \
 	"f fills memory with CentOS guests and explains why it stopped"
 wait_for 'Fits 0 more CentOS|Fits [0-9]+ more Debian, 0 more CentOS' 5 "the gauge then shows 0 more CentOS"
