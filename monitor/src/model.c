@@ -780,11 +780,9 @@ int model_why_not(const struct model *m, const struct catalog_entry *e,
 	avail = s.free_kib > s.pending_kib ? s.free_kib - s.pending_kib : 0;
 	catalog_short_name(e, shortname, sizeof shortname);
 	if (sizing_fits(avail, e->memory_mib, m->reserve_kib) > 0) {   /* dom0 is the limit */
-		snprintf(out, len, "dom0 is short of memory: %llu MiB available, %u MiB must stay "
-			 "free and each guest takes ~%u MiB of it \u2014 %u guest%s running; "
-			 "destroy one (D), or boot a menu entry that gives dom0 more memory",
-			 (unsigned long long)(m->cur.host.dom0_avail_kib / 1024),
-			 SIZING_DOM0_RESERVE_KIB / 1024, SIZING_DOM0_PER_GUEST_KIB / 1024,
+		snprintf(out, len, SIZING_DOM0_SHORT " \u2014 %u guest%s running; "
+			 "destroy one (D), or " SIZING_DOM0_MORE,
+			 SIZING_DOM0_SHORT_ARGS(m->cur.host.dom0_avail_kib),
 			 guests, guests == 1 ? "" : "s");
 		return 1;
 	}

@@ -30,4 +30,13 @@ unsigned sizing_fits(uint64_t free_kib, unsigned memory_mib, uint64_t reserve_ki
 /* How many more guests dom0 can serve with dom0_avail_kib available. */
 unsigned sizing_fits_dom0(uint64_t dom0_avail_kib);
 
+/* The one wording of "dom0 is the limit" (livetop's event, xenlive-launch's
+ * error): printf arguments are MemAvailable in MiB, then the two figures
+ * above in MiB, as SIZING_DOM0_SHORT_ARGS gives them. */
+#define SIZING_DOM0_SHORT "dom0 is short of memory: %llu MiB available, %u MiB must stay " \
+	"free and each guest takes ~%u MiB of it"
+#define SIZING_DOM0_SHORT_ARGS(avail_kib) (unsigned long long)((avail_kib) / 1024), \
+	SIZING_DOM0_RESERVE_KIB / 1024, SIZING_DOM0_PER_GUEST_KIB / 1024
+#define SIZING_DOM0_MORE "boot a menu entry that gives dom0 more memory"
+
 #endif

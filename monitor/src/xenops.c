@@ -171,10 +171,8 @@ int xenops_create(libxl_ctx *ctx, struct xenops_log *l, const struct guestcfg *g
 	/* dom0's own memory: each guest takes some (back-ends, loop device) */
 	uint64_t d0 = sizing_dom0_avail_kib();
 	if (d0 && sizing_fits_dom0(d0) == 0) {
-		snprintf(err, errlen, "dom0 is short of memory: %llu MiB available, %u MiB must stay "
-			 "free (each guest takes ~%u MiB of it); destroy a guest, or boot a "
-			 "menu entry that gives dom0 more memory", (unsigned long long)(d0 / 1024),
-			 SIZING_DOM0_RESERVE_KIB / 1024, SIZING_DOM0_PER_GUEST_KIB / 1024);
+		snprintf(err, errlen, SIZING_DOM0_SHORT "; destroy a guest, or " SIZING_DOM0_MORE,
+			 SIZING_DOM0_SHORT_ARGS(d0));
 		libxl_domain_config_dispose(&dc);
 		return -1;
 	}
