@@ -10,25 +10,19 @@
  *  - State: xenstat flags (dying, crashed, shutdown, paused); otherwise
  *    "ready" when the agent wrote data/xenlive/state = ready, else booting.
  *    Domain 0 is "running".
- *  - Launch: forks a child which calls libxl_postfork_child_noexec, opens
- *    its own libxl context and runs xenops_create (libxl_domain_create_new
- *    + unpause), so the screen stays live during the few seconds a build
- *    takes. The child reports "OK domid" or "ERR message" through a pipe;
- *    backend_poll turns that into a log line. At most MAX_RUNNING such
- *    helpers run at once; later launches wait in a queue (shown as in
- *    flight) and start as others end.
- *  - Destroy runs the same way (hotplug scripts take a while); pause,
+ *  - Launch and destroy run in helper processes (xen_jobs.c: a forked
+ *    child opens its own libxl context and runs xenops_create, or
+ *    libxl_domain_destroy), so the screen stays live during the seconds a
+ *    build takes; poll() turns their results into log lines.  Pause,
  *    unpause, shutdown and scheduler changes are quick libxl calls.
  *  - Nobody runs xl's per-domain monitor process here, so on_poweroff=
  *    destroy is done by us, in reap() (never in a snapshot): a domain
  *    the last snapshot saw shut down (not crashed) is destroyed and
  *    logged. A crashed one stays, shown as crashed.
  *  - Console: fork + exec `xl console NAME`, wait (Ctrl-] detaches). */
-#include "backend.h"
-#include "guestcfg.h"
+#include "backend_xen_int.h"
 #include "sizing.h"
 #include "xalloc.h"
-#include "xenops.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -38,84 +32,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <xenstat.h>
-
-/* Helper processes at once (libxl domain builds, destroys); more jobs
- * wait in the queue, shown as launches in flight, and start as these end. */
-#define MAX_RUNNING 16
 #define VBD_DIR "/sys/bus/xen-backend/devices"
 /* weight and cap change only through us (re-read at once) or another
  * toolstack (seen within this many seconds) */
 #define SCHED_REFRESH_S 5.0
-#define JOB_NICE 10    /* helpers (domain builds, hotplug) yield to the screen */
-
-enum job_kind { JOB_LAUNCH, JOB_DESTROY };
-
-struct xenb;
-struct job;
-typedef int job_work(struct xenb *, struct job *, char *, size_t);
-
-struct job {
-	enum job_kind kind;
-	job_work *work;             /* what the helper does */
-	pid_t pid;                  /* 0 = queued, not started yet */
-	int fd;
-	char name[DOM_NAME_MAX];
-	char distro[CAT_ID_MAX];
-	unsigned mem_mib;
-	double t;
-	int domid;                  /* destroy: which domain */
-	struct guestcfg *cfg;       /* launch: what to build (parent frees) */
-	char out[512];
-	size_t outlen;
-	int eof;
-};
-
-/* What we remember about a domain between snapshots.  What never changes
- * once written (start time, distro, launch time) is read from xenstore until
- * it is there, then kept: each read is a round trip to xenstored. */
-struct known {
-	int id;
-	char name[DOM_NAME_MAX];
-	unsigned seen;              /* the last snapshot that had it (xenb.snaps) */
-	double ready_at;            /* when we first saw state=ready, 0 = not yet */
-	struct guest_poll poll;     /* until then: when to look for it next */
-	int down;                   /* shut down (not crashed) at the last snapshot */
-	int reaped;                 /* destroy after shutdown already started */
-	double started;             /* libxl's start time, 0 = not read yet */
-	double sched_at;            /* when weight/cap were read, 0 = re-read */
-	int weight, cap;
-	double launched;            /* /libxl/ID/xenlive/launched (dom0's), 0 = not there yet */
-	char distro[CAT_ID_MAX];    /* /libxl/ID/xenlive/distro (dom0's), "" = not there yet */
-};
-
-struct xenb {
-	struct backend base;
-	xenstat_handle *xst;
-	libxl_ctx *ctx;
-	struct xenops_log log;
-	struct xs_handle *xs;
-	struct job *jobs;           /* started ones and the queue, in order */
-	size_t njobs, jobs_cap;
-	struct known *known;        /* every guest, sorted by id then name */
-	size_t nknown, known_cap;
-	unsigned snaps;             /* snapshots taken */
-	unsigned seq;
-	char (*msg)[200];           /* for poll(), oldest first */
-	size_t nmsg, msg_cap;
-};
 
 static struct xenb *X(struct backend *b)
 {
 	return (struct xenb *)b;
 }
 
-static void say(struct xenb *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct xenb *x, const char *fmt, ...)
+void xenb_say(struct xenb *x, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -280,244 +210,6 @@ static void read_vbds(struct snapshot *s)
 
 /* The helper child: no terminal (libxl and hotplug output would scribble
  * over the screen), default signals, j's work, its result into fd. */
-static void __attribute__((noreturn)) child_run(struct xenb *x, struct job *j, int fd)
-{
-	char res[400];
-	int null = open("/dev/null", O_RDWR), rc;
-
-	if (null >= 0) {
-		dup2(null, STDIN_FILENO);
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		if (null > STDERR_FILENO)
-			close(null);
-	}
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_DFL);   /* not the screen's handlers: they only */
-	signal(SIGHUP, SIG_DFL);    /* set a flag nobody reads here */
-	/* the screen before the helpers: a fill must not make keys wait */
-	(void)setpriority(PRIO_PROCESS, 0, JOB_NICE);
-	libxl_postfork_child_noexec(x->ctx);
-	rc = j->work(x, j, res, sizeof res);
-	if (write(fd, res, strlen(res)) < 0)
-		rc = 1;
-	_exit(rc ? 1 : 0);
-}
-
-/* Fork j's helper, its result to come through j->fd. */
-static int job_start(struct xenb *x, struct job *j, char *err, size_t errlen)
-{
-	int p[2];
-	pid_t pid;
-
-	if (pipe(p)) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		child_run(x, j, p[1]);
-	}
-	close(p[1]);
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	j->pid = pid;
-	j->fd = p[0];
-	j->outlen = 0;
-	j->eof = 0;
-	return 0;
-}
-
-static size_t jobs_running(const struct xenb *x)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < x->njobs; i++)
-		n += x->jobs[i].pid > 0;
-	return n;
-}
-
-/* Add j (a copy) to the jobs, doing work: started at once when fewer
- * than MAX_RUNNING run, else queued. -1 with err (and not added) when
- * its helper cannot start. */
-static int spawn(struct xenb *x, const struct job *j, job_work *work, char *err, size_t errlen)
-{
-	struct job *q;
-
-	if (x->njobs == x->jobs_cap) {
-		x->jobs_cap = x->jobs_cap ? 2 * x->jobs_cap : MAX_RUNNING;
-		x->jobs = xrealloc(x->jobs, x->jobs_cap * sizeof *x->jobs);
-	}
-	q = &x->jobs[x->njobs];
-	*q = *j;
-	q->work = work;
-	q->pid = 0;
-	q->fd = -1;
-	if (jobs_running(x) < MAX_RUNNING && job_start(x, q, err, errlen))
-		return -1;
-	x->njobs++;
-	return 0;
-}
-
-static int work_launch(struct xenb *x, struct job *j, char *res, size_t len)
-{
-	struct xenops_log log;
-	libxl_ctx *ctx;
-	uint32_t domid;
-	char err[360];
-
-	(void)x;
-	xenops_log_init(&log, 0);
-	if (!(ctx = xenops_ctx(&log, err, sizeof err))) {
-		snprintf(res, len, "ERR %s", err);
-		return 1;
-	}
-	if (xenops_create(ctx, &log, j->cfg, j->t, &domid, err, sizeof err)) {
-		snprintf(res, len, "ERR %s", err);
-		libxl_ctx_free(ctx);
-		return 1;
-	}
-	snprintf(res, len, "OK %u", domid);
-	libxl_ctx_free(ctx);
-	return 0;
-}
-
-static int work_destroy(struct xenb *x, struct job *j, char *res, size_t len)
-{
-	struct xenops_log log;
-	libxl_ctx *ctx;
-	char err[360];
-
-	(void)x;
-	xenops_log_init(&log, 0);
-	if (!(ctx = xenops_ctx(&log, err, sizeof err))) {
-		snprintf(res, len, "ERR %s", err);
-		return 1;
-	}
-	if (libxl_domain_destroy(ctx, (uint32_t)j->domid, NULL)) {
-		snprintf(res, len, "ERR libxl could not destroy domain %d%s%s", j->domid,
-			 log.last[0] ? ": " : "", log.last);
-		libxl_ctx_free(ctx);
-		return 1;
-	}
-	snprintf(res, len, "OK %d", j->domid);
-	libxl_ctx_free(ctx);
-	return 0;
-}
-
-/* Read what j's helper wrote so far; true once it has ended (or is
- * lost), with all of its output read. */
-static bool job_ended(struct job *j)
-{
-	int status;
-	pid_t r;
-
-	while (!j->eof && j->outlen < sizeof j->out - 1) {
-		ssize_t n = read(j->fd, j->out + j->outlen, sizeof j->out - 1 - j->outlen);
-
-		if (n > 0)
-			j->outlen += (size_t)n;
-		else if (n == 0)
-			j->eof = 1;
-		else if (errno != EINTR)
-			break;
-	}
-	j->out[j->outlen] = '\0';
-	r = waitpid(j->pid, &status, WNOHANG);
-	if (r == 0 || (r < 0 && errno == EINTR))
-		return false;
-	/* Finished (or lost: r < 0). Drain what is left. */
-	for (;;) {
-		ssize_t n = read(j->fd, j->out + j->outlen, sizeof j->out - 1 - j->outlen);
-
-		if (n <= 0 || j->outlen + (size_t)n >= sizeof j->out - 1)
-			break;
-		j->outlen += (size_t)n;
-	}
-	j->out[j->outlen] = '\0';
-	return true;
-}
-
-/* One message for a job that ended, said how ("OK ..." or "ERR why"). */
-static void job_report(struct xenb *x, const struct job *j, const char *out)
-{
-	if (!strncmp(out, "OK ", 3)) {
-		if (j->kind == JOB_LAUNCH)
-			say(x, "%s created as domain %s, booting", j->name, out + 3);
-		else
-			say(x, "%s destroyed; its memory is free", j->name);
-	} else {
-		const char *why = !strncmp(out, "ERR ", 4) ? out + 4 : "the helper process died";
-
-		say(x, "%s of %s failed: %s", j->kind == JOB_LAUNCH ? "launch" : "destroy",
-		    j->name, why);
-	}
-}
-
-static void job_drop(struct xenb *x, size_t i)
-{
-	free(x->jobs[i].cfg);
-	memmove(&x->jobs[i], &x->jobs[i + 1], (x->njobs - i - 1) * sizeof *x->jobs);
-	x->njobs--;
-}
-
-/* Start queued jobs, oldest first, while fewer than MAX_RUNNING run. */
-static void start_queued(struct xenb *x)
-{
-	size_t running = jobs_running(x);
-	char err[200], out[220];
-
-	for (size_t i = 0; i < x->njobs && running < MAX_RUNNING; i++) {
-		struct job *j = &x->jobs[i];
-
-		if (j->pid)
-			continue;
-		if (job_start(x, j, err, sizeof err)) {
-			snprintf(out, sizeof out, "ERR %s", err);
-			job_report(x, j, out);
-			job_drop(x, i--);
-			continue;
-		}
-		running++;
-	}
-}
-
-/* Collect finished jobs, one message each; start queued ones in their place. */
-static void reap_jobs(struct xenb *x)
-{
-	for (size_t i = 0; i < x->njobs; i++) {
-		struct job *j = &x->jobs[i];
-
-		if (!j->pid || !job_ended(j))
-			continue;
-		close(j->fd);
-		job_report(x, j, j->out);
-		job_drop(x, i--);
-	}
-	start_queued(x);
-}
-
-static int start_destroy(struct xenb *x, int id, const char *name, char *err, size_t errlen)
-{
-	struct job j;
-
-	for (size_t i = 0; i < x->njobs; i++)
-		if (x->jobs[i].kind == JOB_DESTROY && x->jobs[i].domid == id)
-			return 0;   /* already on it */
-	memset(&j, 0, sizeof j);
-	j.kind = JOB_DESTROY;
-	j.domid = id;
-	xstrlcpy(j.name, name, sizeof j.name);
-	return spawn(x, &j, work_destroy, err, errlen);
-}
 
 /* Has the agent of guest k said ready (k->ready_at)? Asked on
  * guest_poll's schedule: ten times a second while the guest may be
@@ -671,7 +363,7 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 	unsigned n;
 
 	memset(s, 0, sizeof *s);
-	reap_jobs(x);
+	xen_jobs_reap(x);
 	x->snaps++;
 	node = xenstat_get_node(x->xst, XENSTAT_VCPU | XENSTAT_NETWORK | XENSTAT_XEN_VERSION);
 	if (!node) {
@@ -708,7 +400,7 @@ static int xen_poll(struct backend *b, double now, char *msg, size_t len)
 {
 	struct xenb *x = X(b);
 
-	reap_jobs(x);
+	xen_jobs_reap(x);
 	for (size_t i = 0; i < x->nknown; i++)
 		agent_ready(x, &x->known[i], now);
 	if (!x->nmsg)
@@ -723,33 +415,13 @@ static int xen_launch(struct backend *b, double now, const struct guestcfg *g,
 		      char *err, size_t errlen)
 {
 	struct xenb *x = X(b);
-	const char *name = g->name;
-	struct job j;
 
 	/* (a name in use: the app checks its snapshot, xenops_create the
 	 * host; asking libxl here reads every domain's name, seconds on a
 	 * busy dom0) */
 	if (guestcfg_check_files(g, err, errlen))
 		return -1;
-	for (size_t i = 0; i < x->njobs; i++) {
-		if (!strcmp(x->jobs[i].name, name)) {
-			snprintf(err, errlen, "%s is already being created", name);
-			return -1;
-		}
-	}
-	memset(&j, 0, sizeof j);
-	j.kind = JOB_LAUNCH;
-	xstrlcpy(j.name, name, sizeof j.name);
-	xstrlcpy(j.distro, g->distro, sizeof j.distro);
-	j.mem_mib = g->memory_mib;
-	j.t = now;
-	j.cfg = xmalloc(sizeof *j.cfg);
-	*j.cfg = *g;
-	if (spawn(x, &j, work_launch, err, errlen)) {
-		free(j.cfg);
-		return -1;
-	}
-	return 0;
+	return xen_jobs_launch(x, now, g, err, errlen);
 }
 
 /* on_poweroff = destroy: nobody else will. */
@@ -765,22 +437,18 @@ static void xen_reap(struct backend *b, double now)
 		if (!k->down || k->reaped)
 			continue;
 		k->reaped = 1;
-		if (start_destroy(x, k->id, k->name, err, sizeof err))
-			say(x, "%s shut down but could not be cleaned up: %s", k->name, err);
+		if (xen_jobs_destroy(x, k->id, k->name, err, sizeof err))
+			xenb_say(x, "%s shut down but could not be cleaned up: %s", k->name, err);
 		else
-			say(x, "%s shut down; cleaning up", k->name);
+			xenb_say(x, "%s shut down; cleaning up", k->name);
 	}
 }
 
 static int xen_pending(struct backend *b)
 {
 	struct xenb *x = X(b);
-	int n = 0;
-
-	reap_jobs(x);
-	for (size_t i = 0; i < x->njobs; i++)
-		n += x->jobs[i].kind == JOB_LAUNCH;
-	return n;
+	xen_jobs_reap(x);
+	return xen_jobs_launching(x);
 }
 
 static int guest_id_ok(int id, char *err, size_t errlen)
@@ -816,7 +484,7 @@ static int xen_destroy(struct backend *b, double now, int id, char *err, size_t 
 	if (!guest_id_ok(id, err, errlen))
 		return -1;
 	name_of(x, id, name, sizeof name);
-	return start_destroy(x, id, name, err, errlen);
+	return xen_jobs_destroy(x, id, name, err, errlen);
 }
 
 static int xen_pause(struct backend *b, int id, char *err, size_t errlen)
@@ -959,14 +627,7 @@ static void xen_close(struct backend *b)
 {
 	struct xenb *x = X(b);
 
-	/* Running helpers finish on their own; do not leave zombies behind
-	 * while we still can wait briefly. */
-	for (size_t i = 0; i < x->njobs; i++) {
-		if (x->jobs[i].pid)
-			close(x->jobs[i].fd);
-		free(x->jobs[i].cfg);
-	}
-	free(x->jobs);
+	xen_jobs_free(x);   /* running helpers finish on their own */
 	free(x->msg);
 	if (x->xs)
 		xs_close(x->xs);
