@@ -109,6 +109,18 @@ static int spawn(struct xenb *x, const struct job *j, job_work *work, char *err,
 	return 0;
 }
 
+/* The helper's own libxl context (NULL with res set to "ERR why"). */
+static libxl_ctx *helper_ctx(struct xenops_log *log, char *res, size_t len)
+{
+	char err[360];
+	libxl_ctx *ctx;
+
+	xenops_log_init(log, 0);
+	if (!(ctx = xenops_ctx(log, err, sizeof err)))
+		snprintf(res, len, "ERR %s", err);
+	return ctx;
+}
+
 static int work_launch(struct xenb *x, struct job *j, char *res, size_t len)
 {
 	struct xenops_log log;
@@ -117,11 +129,8 @@ static int work_launch(struct xenb *x, struct job *j, char *res, size_t len)
 	char err[360];
 
 	(void)x;
-	xenops_log_init(&log, 0);
-	if (!(ctx = xenops_ctx(&log, err, sizeof err))) {
-		snprintf(res, len, "ERR %s", err);
+	if (!(ctx = helper_ctx(&log, res, len)))
 		return 1;
-	}
 	if (xenops_create(ctx, &log, j->cfg, j->t, &domid, err, sizeof err)) {
 		snprintf(res, len, "ERR %s", err);
 		libxl_ctx_free(ctx);
@@ -136,14 +145,10 @@ static int work_destroy(struct xenb *x, struct job *j, char *res, size_t len)
 {
 	struct xenops_log log;
 	libxl_ctx *ctx;
-	char err[360];
 
 	(void)x;
-	xenops_log_init(&log, 0);
-	if (!(ctx = xenops_ctx(&log, err, sizeof err))) {
-		snprintf(res, len, "ERR %s", err);
+	if (!(ctx = helper_ctx(&log, res, len)))
 		return 1;
-	}
 	if (libxl_domain_destroy(ctx, (uint32_t)j->domid, NULL)) {
 		snprintf(res, len, "ERR libxl could not destroy domain %d%s%s", j->domid,
 			 log.last[0] ? ": " : "", log.last);
