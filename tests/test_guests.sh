@@ -161,6 +161,35 @@ if [ -n "$got" ]; then
 	[ "${procs:-0}" -ge 5 ] && pass "its root console works at $min MiB: a shell ran ps ($small)" ||
 		fail "the root console of Debian at $min MiB gave no answer: $(qemu_cmd 5 'tail -n 5 /var/log/xen/console/guest-debian-1.log'; echo "$QEMU_OUT" | tr '\n' ' ')"
 fi
+# xl save + xl restore (what moving a guest to another machine does): the
+# guest runs on in a new domain, its agent sees its xenstore home emptied and
+# reports it ready again with its address, and its uptime went on (no boot)
+if [ -n "$got" ]; then
+	qemu_guest_type debian-1 'echo UP1-$(cut -d. -f1 /proc/uptime)-UP'
+	qemu_cmd 10 "grep -a -o 'UP1-[0-9]*-UP' /var/log/xen/console/guest-debian-1.log | tail -n1; echo ID1=\$(xl domid debian-1) IP1=\$(xenstore-read /local/domain/\$(xl domid debian-1)/data/xenlive/ip)"
+	up1=$(echo "$QEMU_OUT" | sed -n 's/^UP1-\([0-9]*\)-UP$/\1/p' | tail -n1)
+	id1=$(echo "$QEMU_OUT" | sed -n 's/^ID1=\([0-9]*\) .*/\1/p') ip1=$(echo "$QEMU_OUT" | sed -n 's/.* IP1=\([0-9.]*\)$/\1/p')
+	qemu_cmd 120 "xl save debian-1 /tmp/debian-1.save > /tmp/save.log 2>&1 && xl restore /tmp/debian-1.save > /tmp/restore.log 2>&1; echo RESTORE-RC=\$?; rm -f /tmp/debian-1.save; xenlive-wait debian-1 30; sleep 1; d=\$(xl domid debian-1); echo ID2=\$d IP2=\$(xenstore-read /local/domain/\$d/data/xenlive/ip)"
+	id2=$(echo "$QEMU_OUT" | sed -n 's/^ID2=\([0-9]*\) .*/\1/p') ip2=$(echo "$QEMU_OUT" | sed -n 's/.* IP2=\([0-9.]*\)$/\1/p')
+	if echo "$QEMU_OUT" | grep -q '^RESTORE-RC=0' && echo "$QEMU_OUT" | grep -q '^debian-1 ready after' && [ -n "$id1" ] && [ -n "$id2" ] && [ "$id1" != "$id2" ]; then
+		pass "xl save + xl restore: debian-1 runs on in domain $id2 (was $id1) and its agent reports it ready again"
+	else
+		fail "xl save + xl restore of debian-1 (domain '$id1' -> '$id2'): $(echo "$QEMU_OUT" | tail -n 3 | tr '\n' ' ')"
+		qemu_cmd 10 'tail -n 3 /tmp/save.log /tmp/restore.log'; printf '    %s\n' "$QEMU_OUT"
+	fi
+	[ -n "$ip1" ] && [ "$ip1" = "$ip2" ] && pass "after the restore it reports the same address, $ip2 (its hotplug took the slot it had given back)" ||
+		fail "address before the save '$ip1', after the restore '$ip2'"
+	qemu_guest_type debian-1 'echo UP2-$(cut -d. -f1 /proc/uptime)-UP'
+	qemu_cmd 10 "grep -a -o 'UP2-[0-9]*-UP' /var/log/xen/console/guest-debian-1.log | tail -n1"
+	up2=$(echo "$QEMU_OUT" | sed -n 's/^UP2-\([0-9]*\)-UP$/\1/p' | tail -n1)
+	[ -n "$up1" ] && [ -n "$up2" ] && [ "$up2" -ge "$up1" ] &&
+		pass "its uptime went on across the save and restore: ${up1} s, then ${up2} s (the same kernel, not a new boot)" ||
+		fail "guest uptime before the save '${up1}' s, after the restore '${up2}' s"
+	if [ -n "$ip2" ]; then
+		qemu_cmd 30 "ping -c 2 -W 3 $ip2 > /dev/null && echo RESTORED-PING-OK"
+		echo "$QEMU_OUT" | grep -q '^RESTORED-PING-OK' && pass "dom0 pings the restored debian-1 at $ip2" || fail "dom0 cannot ping the restored debian-1 at $ip2"
+	fi
+fi
 qemu_cmd 30 'xl destroy debian-1'
 # --- the systemd stand-in for CentOS (tests/fixtures/distro-standin, added as a folder) --------
 # Debian with systemd as PID 1, configured by the CentOS image's own step

@@ -143,11 +143,26 @@ static void agent_setup(struct agent *a, int first)
 		set_ready(a, "--ready-now");
 	if (first && (r = xs_rm(&a->xs, 0, KEY_REQUEST)) < 0 && r != -ENOENT)
 		logmsg("cannot remove a stale %s: %s", KEY_REQUEST, strerror(-r));
-	if ((r = xs_watch(&a->xs, KEY_REQUEST, REQ_TOKEN)) < 0)
+	if ((r = xs_watch(&a->xs, KEY_REQUEST, REQ_TOKEN)) < 0 && r != -EEXIST)
 		logmsg("cannot watch %s: %s (requests will not be seen)", KEY_REQUEST,
 		       strerror(-r));
 	a->ip[0] = '\0';
 	a->next_ip = 0;
+}
+
+/* A guest that was saved and restored (xl save/restore, or moved to another
+ * host) runs on in a new domain whose xenstore home is empty: the guest
+ * kernel registers its watches again, xenstored fires each once, and the
+ * agent finds its state key gone.  It writes state and address again, so
+ * dom0 sees the guest as ready (and where it is) without a reboot. */
+static void agent_check_home(struct agent *a)
+{
+	char val[16];
+
+	if (xs_read(&a->xs, 0, KEY_STATE, val, sizeof val) != -ENOENT)
+		return;
+	logmsg("state key gone: restored in a new domain, writing state and address again");
+	agent_setup(a, 0);
 }
 
 /* ---- requests ------------------------------------------------------------ */
@@ -455,8 +470,10 @@ int main(int argc, char **argv)
 			}
 		}
 		while (xs_next_event(&a->xs, &ev))
-			if (!strcmp(ev.token, REQ_TOKEN))
+			if (!strcmp(ev.token, REQ_TOKEN)) {
+				agent_check_home(a);
 				agent_take_request(a);
+			}
 		if (a->work.pid && pfd[1].revents && work_collect(&a->work, line, sizeof line))
 			report(a, line);
 		agent_tick(a, work_now());

@@ -695,6 +695,20 @@ static void test_main(const char *agent)
 	r = ask("11 stop 0", "11 ", 3);
 	CHECK_STR(r ? r->val : NULL, "11 stop 0 done: nothing running", "and it watches request again");
 
+	/* restored in a new domain (xl save/restore, a move): the home is empty
+	 * and the kernel's re-registered watch fires once */
+	expected_ip(ip, sizeof ip);
+	rm(K("state"));
+	rm(K("ip"));
+	from = F.nhist;
+	fire(K("request"));
+	r = wait_write(K("state"), "", &from, 3);
+	CHECK_STR(r ? r->val : NULL, "ready", "restored in a new domain: state is written again (ready)");
+	if (ip[0])
+		CHECK(wait_value(K("ip"), ip, 3), "restored in a new domain: ip is written again (%s)", ip);
+	r = ask("13 stop 0", "13 ", 3);
+	CHECK_STR(r ? r->val : NULL, "13 stop 0 done: nothing running", "restored in a new domain: requests still work");
+
 	r = ask("12 cpu 60", "12 cpu 60 running", 3);
 	CHECK(r != NULL, "cpu 60 started before SIGTERM");
 	CHECK(stop_agent(F.agent, 5, &status), "SIGTERM: agent exits with status 0");
