@@ -38,6 +38,8 @@ SOURCE_DATE_EPOCH ?= 1767225600
 # Bridge guests and dom0 share, and the network on it: BRIDGE_NET is the
 # first three octets of a /20 (the third a multiple of 16); dom0 is .1 and
 # guests get .10-.250 of each of its 16 blocks of 256 (3856 addresses).
+# That is machine a's; machine b takes the next /20, and so on, in
+# BRIDGE_NET's /16, which all xenlive machines on one cable share (LAN mode).
 BRIDGE ?= xenbr0
 BRIDGE_NET ?= 10.73.0
 # Guests: each distro is a folder guests/ID/ whose descriptor (guests/ID/distro)

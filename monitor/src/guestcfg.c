@@ -51,10 +51,43 @@ int guestcfg_name_ok(const char *name)
 	return 1;
 }
 
+/* This machine's letter (/run/xenlive/machine, written at boot; a when
+ * missing).  Guests of different xenlive machines meet on one cable in LAN
+ * mode, so the letter goes into their MACs: debian-1 of xenlive-b is not
+ * debian-1 of xenlive-a.  (Machine a's MACs are the name's alone.) */
+static char machine_letter(void)
+{
+	static char letter;
+	const char *path = getenv("XENLIVE_MACHINE_FILE");
+	FILE *f;
+	int c;
+
+	if (letter)
+		return letter;
+	letter = 'a';
+	if ((f = fopen(path && *path ? path : "/run/xenlive/machine", "re"))) {
+		if ((c = fgetc(f)) >= 'a' && c <= 'p')
+			letter = (char)c;
+		fclose(f);
+	}
+	return letter;
+}
+
 void guestcfg_mac(const char *name, uint8_t mac[6])
+{
+	guestcfg_mac_of(machine_letter(), name, mac);
+}
+
+void guestcfg_mac_of(char letter, const char *name, uint8_t mac[6])
 {
 	uint32_t h = 2166136261u;
 
+	if (letter != 'a') {
+		h ^= (unsigned char)letter;
+		h *= 16777619u;
+		h ^= ':';
+		h *= 16777619u;
+	}
 	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
 		h ^= *c;
 		h *= 16777619u;

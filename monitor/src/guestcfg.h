@@ -44,6 +44,9 @@ void guestcfg_alloc_name(const char *prefix, const char *const *existing, size_t
 int guestcfg_name_ok(const char *name);
 /* 00:16:3e (Xen's OUI) + three bytes of an FNV-1a hash of name. */
 void guestcfg_mac(const char *name, uint8_t mac[6]);
+/* the MAC of guest NAME on the xenlive machine with LETTER (a-p); the one
+ * guestcfg_mac uses is this machine's (/run/xenlive/machine) */
+void guestcfg_mac_of(char letter, const char *name, uint8_t mac[6]);
 /* Build the config. memory_mib 0 = the catalogue's default; the vif joins
  * bridge. Fails (-1, err) when memory is below the distro's minimum, the
  * name is invalid or the bridge is no interface name. Does not look at

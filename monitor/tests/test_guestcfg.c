@@ -32,6 +32,7 @@ static void test_mac(void)
 {
 	uint8_t a[6], b[6], c[6];
 
+	setenv("XENLIVE_MACHINE_FILE", "/nonexistent", 1);      /* machine a */
 	guestcfg_mac("debian-1", a);
 	guestcfg_mac("debian-1", b);
 	guestcfg_mac("debian-2", c);
@@ -50,6 +51,11 @@ static void test_mac(void)
 				distinct = 0;
 	}
 	CHECK(distinct, "64 guest names give 64 distinct MACs");
+	guestcfg_mac_of('a', "debian-1", b);
+	CHECK(!memcmp(a, b, 6), "on machine a (the default) a guest's MAC is its name's alone");
+	guestcfg_mac_of('b', "debian-1", c);
+	CHECK(memcmp(a, c, 6) != 0 && c[0] == 0x00 && c[1] == 0x16 && c[2] == 0x3e && (c[3] & 0x80) == 0,
+	      "debian-1 of xenlive-b has another MAC than debian-1 of xenlive-a (they meet in LAN mode)");
 }
 
 static void test_build(void)

@@ -332,20 +332,27 @@ static void lock_port(const char *iface, const char *mac, unsigned idx)
 /* ---- the guest's address: one per guest, and only its own ------------------
  * dom0's DHCP server (dnsmasq, started by rc.boot) answers only the MACs
  * listed in NETDIR/hosts, each with its one address, so a guest cannot take
- * the leases of guests yet to come.  The guests' network is BRIDGE_NET's
- * /20 (16 blocks of 256: room for more than a thousand guests); slot N is
- * the address BRIDGE_NET + N, and in each block of 256 only .10-.250 are
- * handed out (.1 is dom0, .254 the self-test's guest, the rest kept free).
- * vif online claims the first free slot (the file NETDIR/ip/N, holding the vif's
- * name, created under NETDIR/lock; a claim whose vif is gone is taken back),
- * lists the guest's MAC with it, writes it to the backend's "ip" (which the
- * guest cannot write) and filters what the guest sends (tc on its port's
+ * the leases of guests yet to come.  The guests of all xenlive machines share
+ * BRIDGE_NET's /16 (they meet on one cable in LAN mode); this machine hands
+ * out its own /20 of it, NETDIR/base (written by rc.boot from the machine's
+ * letter; BRIDGE_NET when missing): 16 blocks of 256, room for more than a
+ * thousand guests.  Slot N is the address N in the /16 (x.y.N/256.N%256), and
+ * in each block of 256 only .10-.250 are handed out (.1 is dom0, .254 the
+ * self-test's guest, the rest kept free).
+ * vif online claims the first free slot of this machine's /20 (the file
+ * NETDIR/ip/N, holding the vif's name, created under NETDIR/lock; a claim
+ * whose vif is gone is taken back) -- or, for a guest moved here from another
+ * machine, the address it had there (NETDIR/incoming/MAC, written by the
+ * receiving end of xenlive-migrate) -- lists the guest's MAC with it, writes
+ * it to the backend's "ip" (which the guest cannot write) and filters what the
+ * guest sends (tc on its port's
  * ingress, before the bridge): IPv4 only from that address (or from 0.0.0.0
  * to ask for it), ARP only for that address from its own MAC, no DHCP server
  * replies, nothing else.  Guests still reach each other and dom0.  vif
  * offline removes the listing and releases the lease (dhcp_release). */
 #define NETDIR "/run/xenlive/net"
-enum { FIRST = 10, LAST = 15 * 256 + 250 };   /* .0.10 to .15.250 */
+enum { SLOTS = 65536 };
+static int first = 10, last = 15 * 256 + 250;   /* this machine's /20: .0.10 to .15.250 */
 static int claimed = -1;                 /* the slot this run claimed, until the guest has it */
 
 static bool slot_ok(int n)
@@ -353,17 +360,30 @@ static bool slot_ok(int n)
 	return n % 256 >= 10 && n % 256 <= 250;
 }
 
-/* slot_ip NET N: slot N's address in NET ("10.73.0" and 300: 10.73.1.44);
- * -1 when NET is not three octets starting a /20 */
+/* slot_ip NET N: slot N's address in NET's /16 ("10.73.16" and 300:
+ * 10.73.1.44); -1 when NET is not three octets starting a /20 */
 static int slot_ip(const char *net, int n, char *out, size_t len)
 {
 	unsigned a, b, c;
 	char end;
 
-	if (sscanf(net, "%u.%u.%u%c", &a, &b, &c, &end) != 3 || a > 255 || b > 255 || c > 255 || c % 16)
+	if (sscanf(net, "%u.%u.%u%c", &a, &b, &c, &end) != 3 || a > 255 || b > 255 || c > 255 || c % 16 ||
+	    n < 0 || n >= SLOTS)
 		return -1;
-	snprintf(out, len, "%u.%u.%u.%d", a, b, c + (unsigned)n / 256, n % 256);
+	snprintf(out, len, "%u.%u.%d.%d", a, b, n / 256, n % 256);
 	return 0;
+}
+
+/* ip_slot NET IP: IP's slot when it is in NET's /16, else -1 */
+static int ip_slot(const char *net, const char *ip)
+{
+	unsigned a, b, c, d, x, y;
+	char end;
+
+	if (sscanf(net, "%u.%u", &a, &b) != 2 || sscanf(ip, "%u.%u.%u.%u%c", &x, &y, &c, &d, &end) != 4 ||
+	    x != a || y != b || c > 255 || d > 255)
+		return -1;
+	return (int)(c * 256 + d);
 }
 
 /* run ARGV INPUT: ARGV[0] with INPUT on its stdin, its output on our
@@ -464,14 +484,14 @@ static int net_lock(void)
 	return fd;
 }
 
-/* claim IFACE NET: the slot IFACE holds: a new one, or (*HAD set) the one
- * it already has (online run twice) */
-static int claim(const char *iface, const char *net, bool *had)
+/* claim IFACE NET WANT: the slot IFACE holds: a new one (WANT, when not -1,
+ * and only that one), or (*HAD set) the one it already has (online run twice) */
+static int claim(const char *iface, const char *net, int want, bool *had)
 {
 	char path[128], owner[IFNAMSIZ + 1], sys[64];
 	int lock = net_lock(), n, fd = -1;
 
-	for (n = FIRST; n <= LAST; n++) {
+	for (n = want >= 0 ? want : first; n <= (want >= 0 ? want : last); n++) {
 		if (!slot_ok(n))
 			continue;
 		snprintf(path, sizeof path, NETDIR "/ip/%d", n);
@@ -494,6 +514,11 @@ static int claim(const char *iface, const char *net, bool *had)
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) >= 0)
 			break;
 	}
+	if (fd < 0 && want >= 0) {
+		slot_ip(net, want, path, sizeof path);
+		close(lock);
+		fail("the address %s that %s had on its last machine is taken here", path, iface);
+	}
 	if (fd < 0) {
 		close(lock);
 		fail("no free address for %s: all guest addresses of %s.0/20 are taken", iface, net);
@@ -512,12 +537,31 @@ static void guard(const char *iface, const char *mac)
 {
 	char net[32], ip[48], tmp[128], path[128], batch[2048];
 	bool had = false;
-	int n, fd;
+	int n, fd, want = -1;
+	FILE *f;
 
 	config_get("BRIDGE_NET", "10.73.0", net, sizeof net);
+	if ((f = fopen(NETDIR "/base", "re"))) {
+		if (fgets(tmp, sizeof tmp, f))
+			snprintf(net, sizeof net, "%.*s", (int)strcspn(tmp, "\n"), tmp);
+		fclose(f);
+	}
 	if (slot_ip(net, 0, ip, sizeof ip) < 0)
-		fail("BRIDGE_NET '%s' in the settings is not the start of a /20 (e.g. 10.73.0)", net);
-	n = claim(iface, net, &had);
+		fail("the guests' network '%s' (BRIDGE_NET, %s/base) is not the start of a /20 (e.g. 10.73.0)", net, NETDIR);
+	first = atoi(strrchr(net, '.') + 1) * 256 + 10;
+	last = first - 10 + 15 * 256 + 250;
+	/* a guest moved here keeps its address (NETDIR/incoming/MAC) */
+	snprintf(path, sizeof path, NETDIR "/incoming/%s", mac);
+	if ((f = fopen(path, "re"))) {
+		if (fgets(tmp, sizeof tmp, f)) {
+			tmp[strcspn(tmp, "\n")] = '\0';
+			if ((want = ip_slot(net, tmp)) < 0 || !slot_ok(want))
+				fail("%s holds '%s', not a guest address in %s's /16", path, tmp, net);
+		}
+		fclose(f);
+		unlink(path);
+	}
+	n = claim(iface, net, want, &had);
 	slot_ip(net, n, ip, sizeof ip);
 	snprintf(tmp, sizeof tmp, NETDIR "/.host-%d", n);
 	snprintf(path, sizeof path, NETDIR "/hosts/%d", n);
@@ -553,7 +597,7 @@ static void unguard(const char *iface)
 		char *end;
 		long n = strtol(e->d_name, &end, 10);
 
-		if (*end || end == e->d_name || n < FIRST || n > LAST)
+		if (*end || end == e->d_name || n < 0 || n >= SLOTS)
 			continue;
 		slot_read("ip", (int)n, owner, sizeof owner);
 		if (!strcmp(owner, iface))

@@ -26,7 +26,6 @@ ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /run/xenlive /run/lock /run/xen /run/xenstored /var/log/xen/console /var/lib/xen /media/xenlive
-hostname xenlive
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
 # no SysRq: garbage on the serial line (Ctrl-O on hvc0, Break) must not be
 # able to reboot or power off a live demo; nothing here needs it
@@ -97,8 +96,33 @@ for p in /run/xenstored.pid /run/xenconsoled.pid /run/xenlive/console-logs.pid; 
 done
 
 # --- guest network: a bridge shared by dom0 and the guests, not routed -----
+# This machine's letter names it (xenlive-LETTER) and picks its block of
+# guest addresses: the guests of all xenlive machines share BRIDGE_NET's /16
+# (they meet on one cable in LAN mode, xenlive-lan), each machine hands out
+# addresses from its own /20 of it.  The letter is xenlive.machine=a..p, else
+# one of 16 picked by the machine's DMI UUID (two machines differ 15 times in
+# 16; LAN mode names a clash), else (no UUID, as under QEMU) a.
+letters="a b c d e f g h i j k l m n o p"
+machine=${XENLIVE_MACHINE:-}
+uuid=$(cat /sys/class/dmi/id/product_uuid 2>/dev/null)
+if [ -z "$machine" ] && [ -n "$(printf '%s' "$uuid" | tr -d '0-')" ]; then
+	set -- $letters
+	shift $(( $(printf '%s' "$uuid" | cksum | cut -d' ' -f1) % 16 ))
+	machine=$1
+fi
+case ${machine:=a} in
+[a-p]) ;;
+*) fail "xenlive.machine=$machine is not a letter a-p; this machine is xenlive-a"; machine=a ;;
+esac
+idx=0
+for l in $letters; do [ "$l" = "$machine" ] && break; idx=$((idx + 1)); done
+GUEST_NET=${BRIDGE_NET%.*}.$(( (${BRIDGE_NET##*.} + 16 * idx) % 256 ))
+echo "$machine" > /run/xenlive/machine
+mkdir -p /run/xenlive/net
+echo "$GUEST_NET" > /run/xenlive/net/base
+hostname "xenlive-$machine"
 if ! { ip link add name "$BRIDGE" type bridge stp_state 0 forward_delay 0 &&
-	ip addr add "$BRIDGE_NET.1/20" dev "$BRIDGE" && ip link set "$BRIDGE" up; }; then
+	ip addr add "$GUEST_NET.1/16" dev "$BRIDGE" && ip link set "$BRIDGE" up; }; then
 	fail "cannot set up bridge $BRIDGE"
 fi
 # addresses for guests on the bridge (no router, no DNS: nothing is routed).
@@ -108,7 +132,7 @@ fi
 # must not fill dom0's memory (a refusal to start still reaches stderr).
 mkdir -p /run/xenlive/net/hosts /run/xenlive/net/ip
 dnsmasq --conf-file=/dev/null --port=0 --interface="$BRIDGE" --bind-interfaces \
-	--dhcp-range="$BRIDGE_NET.0,static,255.255.240.0,infinite" --dhcp-option=3 --dhcp-option=6 \
+	--dhcp-range="$GUEST_NET.0,static,255.255.0.0,infinite" --dhcp-option=3 --dhcp-option=6 \
 	--dhcp-hostsdir=/run/xenlive/net/hosts --dhcp-leasefile=/run/xenlive/net/leases \
 	--dhcp-authoritative --quiet-dhcp --log-facility=/dev/null --user=nobody --group=nogroup \
 	--pid-file=/run/xenlive/dnsmasq.pid || fail "cannot start the DHCP server for guests (dnsmasq)"
