@@ -101,7 +101,7 @@ stage_file "$sys" "$WORK/hotplug/xenlive-hotplug" usr/lib/xenlive/xenlive-hotplu
 # --- programs ----------------------------------------------------------------
 xbin=/usr/lib/xen-$XEN_VERSION/bin
 progs=(/bin/busybox /bin/bash /bin/setfont /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /sbin/tc /usr/bin/xenstore
-	/usr/sbin/dnsmasq /usr/bin/dhcp_release
+	/usr/sbin/dnsmasq /usr/bin/dhcp_release /usr/bin/tcpserver
 	/usr/bin/livetop /usr/bin/xenlive-launch /usr/lib/xenlive/xenlive-hotplug)
 for p in xl xenstored xenconsoled xenconsole xen-init-dom0 xentop libxl-save-helper xenstore-control xenpm; do
 	progs+=("$xbin/$p")
