@@ -7,26 +7,43 @@
 #   qemu_cmd SECONDS COMMAND       run a shell command in dom0; sets QEMU_OUT, returns its status
 #   qemu_guest_type GUEST TEXT     type a line into a guest's console (xl console), back to dom0
 #   qemu_stop                      stop the machine
+#   qemu_use NAME                  switch to another started machine (two at once: the
+#                                  functions above act on the one last started or used)
 #   qemu_qmp COMMAND ARG...        act on the machine through QMP (tests/lib/qmp.py:
 #                                  screendump, sendkey, device_add, device_del, hmp)
 # The console log is $QEMU_LOG.  Every timeout prints the last 40 console lines.
 # Always TCG with -cpu qemu64: KVM hangs here and -cpu max crashes a PV dom0.
 
 : "${QEMU_TMP:=$(mktemp -d "${TMPDIR:-/tmp}/xenlive-qemu.XXXXXX")}"
-QEMU_PID='' QEMU_CAT=''
+QEMU_PID='' QEMU_CAT='' QEMU_FD='' QEMU_NAME=''
+declare -gA QEMU_SAVED=()
+QEMU_VARS=(QEMU_NAME QEMU_LOG QEMU_FIFO QEMU_PID QEMU_CAT QEMU_FD QEMU_T0 QEMU_FROM)
 QEMU_BASE=(qemu-system-x86_64 -accel tcg -cpu qemu64 -smp 2 -m 2048 -display none -nic none
 	-no-reboot -monitor none)
+
+# qemu_save: the current machine's state, kept for qemu_use
+qemu_save() {
+	local v
+	[ -n "$QEMU_NAME" ] || return 0
+	for v in "${QEMU_VARS[@]}"; do QEMU_SAVED[$QEMU_NAME.$v]=${!v}; done
+}
+qemu_use() {
+	local v
+	qemu_save
+	for v in "${QEMU_VARS[@]}"; do printf -v "$v" '%s' "${QEMU_SAVED[$1.$v]-}"; done
+}
 
 qemu_start() {
 	local name=$1
 	shift
-	QEMU_NAME=$name
+	qemu_save
+	QEMU_NAME=$name QEMU_FROM=0
 	QEMU_LOG=$QEMU_TMP/$name.log
 	QEMU_FIFO=$QEMU_TMP/$name.con
 	rm -f "$QEMU_FIFO.in" "$QEMU_FIFO.out" "$QEMU_LOG"
 	mkfifo "$QEMU_FIFO.in" "$QEMU_FIFO.out"
 	: > "$QEMU_LOG"
-	exec 7<>"$QEMU_FIFO.in"
+	exec {QEMU_FD}<>"$QEMU_FIFO.in"
 	cat "$QEMU_FIFO.out" >> "$QEMU_LOG" &
 	QEMU_CAT=$!
 	rm -f "$QEMU_TMP/$name.qmp"
@@ -70,7 +87,7 @@ qemu_wait() {
 	return 1
 }
 
-qemu_send() { printf '%s' "$1" >&7; }
+qemu_send() { printf '%s' "$1" >&"$QEMU_FD"; }
 
 # qemu_type TEXT: types TEXT in pieces of 32 bytes, each after the echo of
 # the one before showed up in the log (at most 3 s each).  Xen keeps only
@@ -81,7 +98,7 @@ qemu_type() {
 	while [ -n "$text" ]; do
 		piece=${text:0:32} text=${text:32}
 		size=$(wc -c < "$QEMU_LOG")
-		printf '%s' "$piece" >&7
+		printf '%s' "$piece" >&"$QEMU_FD"
 		[ -n "$text" ] || break
 		want=$((size + ${#piece})) end=$(( $(date +%s) + 3 ))
 		while [ "$(wc -c < "$QEMU_LOG")" -lt "$want" ] && [ "$(date +%s)" -lt "$end" ]; do
@@ -137,14 +154,19 @@ qemu_qmp() { python3 tests/lib/qmp.py "$QEMU_TMP/$QEMU_NAME.qmp" "$@"; }
 qemu_stop() {
 	[ -z "$QEMU_PID" ] || { kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null; }
 	[ -z "$QEMU_CAT" ] || { kill "$QEMU_CAT" 2>/dev/null; wait "$QEMU_CAT" 2>/dev/null; }
-	exec 7>&- || true
-	QEMU_PID='' QEMU_CAT=''
+	[ -z "$QEMU_FD" ] || exec {QEMU_FD}>&- || true
+	QEMU_PID='' QEMU_CAT='' QEMU_FD=''
+	qemu_save
 }
 
 # qemu_cleanup: stop the machine, keep its console logs in build/tests/qemu/
 # (for a look after a failure), remove the scratch directory.
 qemu_cleanup() {
+	local k
 	qemu_stop
+	for k in "${!QEMU_SAVED[@]}"; do
+		case $k in *.QEMU_NAME) qemu_use "${QEMU_SAVED[$k]}"; qemu_stop ;; esac
+	done
 	mkdir -p build/tests/qemu
 	cp "$QEMU_TMP"/*.log build/tests/qemu/ 2>/dev/null || true
 	rm -rf "$QEMU_TMP"

@@ -1,0 +1,166 @@
+#!/bin/bash
+# Two xenlive machines on one cable (QEMU: a socket network on 127.0.0.1,
+# e1000 cards): LAN mode (xenlive-lan) and moving a running guest between
+# them (xenlive-migrate).  A's Debian guest runs a counter and a 10 ms ping
+# to a guest on B; it moves to B: there it is ready, its counter went on, its
+# address is the same, its ping log shows the pause; A's memory is free.
+# Then it moves back.  Refused moves (wrong code, another build, B not in LAN
+# mode, B's receiver gone mid-way) leave it running where it was.
+# Machine b gets a DMI UUID (-uuid), so it is xenlive-b with its own block
+# of guest addresses; machine a has none and is xenlive-a.
+# shellcheck disable=SC2015,SC2016
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/check.sh
+. tests/lib/qemu.sh
+ISO=${LAN_ISO:-out/xenlive.iso}
+[ -f "$ISO" ] || { fail "no $ISO (make first)"; finish; }
+trap 'qemu_cleanup' EXIT
+port=$((20000 + $$ % 20000))
+while ss -ltn | grep -q ":$port "; do port=$((port + 1)); done
+
+boot() {  # boot NAME QEMU_ARGS...: to dom0's root shell
+	local name=$1
+	shift
+	qemu_start "$name" -m 1536 -drive "file=$ISO,media=cdrom,readonly=on" -boot d "$@"
+	qemu_wait 'Automatic boot in' 60 "$name's boot menu" && qemu_send $'h\r'
+}
+up() { qemu_use "$1"; qemu_wait 'xenlive: ready' 180 "$1 ready" && qemu_wait 'xenlive# ' 30 "$1's prompt"; }
+boot a -netdev "socket,id=n,listen=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0a
+boot b -netdev "socket,id=n,connect=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0b \
+	-uuid 5a1e0b1d-1111-2222-3333-444455556666
+up a || { fail "machine a did not come up"; finish; }
+up b || { fail "machine b did not come up"; finish; }
+
+on() { qemu_use "$1"; qemu_cmd 60 'xenlive-lan on'; }
+qemu_use a
+qemu_cmd 20 'hostname; xenlive-lan status; netstat -ltn | grep -c ":7373 "'
+echo "$QEMU_OUT" | grep -qx 'xenlive-a' && echo "$QEMU_OUT" | grep -qx 'LAN mode off' && echo "$QEMU_OUT" | grep -qx 0 &&
+	pass "a boots as xenlive-a with LAN mode off and nothing listening on the migration port" ||
+	fail "a before LAN mode: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+qemu_cmd 20 'xenlive-migrate nosuch xenlive-b; echo RC=$?'
+echo "$QEMU_OUT" | grep -q 'LAN mode is off here' && echo "$QEMU_OUT" | grep -q '^RC=1' &&
+	pass "a move with LAN mode off is refused: $(echo "$QEMU_OUT" | grep -m1 -o 'xenlive-migrate:.*')" ||
+	fail "move with LAN mode off: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+
+on b
+code_b=$(echo "$QEMU_OUT" | sed -n 's/^code \([0-9]*\)$/\1/p')
+addr_b=$(echo "$QEMU_OUT" | sed -n 's/^address \([0-9.]*\)$/\1/p')
+echo "$QEMU_OUT" | grep -qx 'name xenlive-b' && [ -n "$code_b" ] && [ -n "$addr_b" ] &&
+	pass "xenlive-lan on (b): name xenlive-b, address $addr_b, code $code_b" ||
+	fail "xenlive-lan on (b): $(echo "$QEMU_OUT" | tr '\n' ' ')"
+qemu_cmd 10 "netstat -ltn | grep ':7373 '"
+echo "$QEMU_OUT" | grep -q "$addr_b:7373 " && ! echo "$QEMU_OUT" | grep -q '0.0.0.0:7373' &&
+	pass "b's receiver listens on its LAN address only: $(echo "$QEMU_OUT" | awk '{ print $4 }')" ||
+	fail "b's receiver: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+on a
+code_a=$(echo "$QEMU_OUT" | sed -n 's/^code \([0-9]*\)$/\1/p')
+echo "$QEMU_OUT" | grep -q "^xenlive-b $addr_b\$" &&
+	pass "xenlive-lan on (a): it sees xenlive-b at $addr_b" ||
+	fail "xenlive-lan on (a) does not list xenlive-b $addr_b: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+
+# guests: a ping target on b, the guest that moves on a
+qemu_use b
+qemu_cmd 120 'xenlive-launch debian --memory 48 --name target && xenlive-wait target 90 && sleep 1 && echo IP=$(xenstore-read /local/domain/$(xl domid target)/data/xenlive/ip)'
+ip_t=$(echo "$QEMU_OUT" | sed -n 's/^IP=\([0-9.]*\)$/\1/p')
+qemu_use a
+qemu_cmd 120 'xenlive-launch debian --memory 48 && xenlive-wait debian-1 90 && sleep 1 && echo IP=$(xenstore-read /local/domain/$(xl domid debian-1)/data/xenlive/ip)'
+ip_g=$(echo "$QEMU_OUT" | sed -n 's/^IP=\([0-9.]*\)$/\1/p')
+case $ip_t in 10.73.1[6-9].* | 10.73.2[0-9].* | 10.73.3[01].*) [ "${ip_g%.*}" = 10.73.0 ] ;; *) false ;; esac &&
+	pass "each machine gives its guests addresses of its own block: debian-1 on a $ip_g, target on b $ip_t" ||
+	fail "guest addresses: debian-1 on a '$ip_g', target on b '$ip_t'"
+[ -n "$ip_t" ] || finish
+qemu_guest_type debian-1 '(while :; do c=$((c+1)); echo $c > /root/count; sleep 0.1; done) > /dev/null 2>&1 &'
+qemu_guest_type debian-1 "(ping -D -i 0.01 $ip_t > /root/ping.log 2>&1 &)"
+sleep 5
+# count: the guest's counter (through its console log, the newest line)
+count() {
+	qemu_guest_type debian-1 "echo C-\$(cat /root/count)-\$(grep -c 'bytes from' /root/ping.log)-C"
+	qemu_cmd 10 "grep -a -o 'C-[0-9]*-[0-9]*-C' /var/log/xen/console/guest-debian-1.log | tail -n1"
+	echo "$QEMU_OUT" | grep -o '^C-[0-9]*-[0-9]*-C$' | tail -n1
+}
+c0=$(count)
+replies0=$(echo "$c0" | cut -d- -f3)
+[ "${replies0:-0}" -gt 0 ] && pass "debian-1 on a pings target on b across the cable ($replies0 replies so far)" ||
+	fail "debian-1 on a gets no ping replies from target ($ip_t) on b: $c0"
+
+# refused moves leave it running on a
+running_here() { qemu_cmd 10 "xl list debian-1 | awk 'NR == 2 { print \"STATE=\" \$5 }'"; echo "$QEMU_OUT" | grep -qE '^STATE=[-rb]+$' && ! echo "$QEMU_OUT" | grep -q 'STATE=.*p'; }
+qemu_cmd 90 'xenlive-migrate debian-1 xenlive-b --code 0000; echo RC=$?'
+echo "$QEMU_OUT" | grep -q 'wrong pairing code' && echo "$QEMU_OUT" | grep -q '^RC=1' && running_here &&
+	pass "a wrong code is refused and debian-1 runs on on a: $(echo "$QEMU_OUT" | grep -m1 -o 'xenlive-migrate:.*')" ||
+	fail "wrong code: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+qemu_use b
+qemu_cmd 10 'cp /etc/xenlive/build-id /tmp/id; echo 0123456789abcdef > /etc/xenlive/build-id'
+qemu_use a
+qemu_cmd 90 "xenlive-migrate debian-1 $addr_b --code $code_b; echo RC=\$?"
+echo "$QEMU_OUT" | grep -q 'another xenlive build' && echo "$QEMU_OUT" | grep -q '^RC=1' && running_here &&
+	pass "a peer of another build is refused and debian-1 runs on on a: $(echo "$QEMU_OUT" | grep -m1 -o 'xenlive-migrate:.*')" ||
+	fail "another build: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+qemu_use b
+qemu_cmd 10 'cp /tmp/id /etc/xenlive/build-id'
+# b's receiver dies while the guest's state is on its way
+qemu_cmd 10 '( (for i in $(seq 600); do pidof lzop > /dev/null && { sleep 1; killall lzop; break; }; sleep 0.2; done) > /dev/null 2>&1 & )'
+qemu_use a
+qemu_cmd 180 "xenlive-migrate debian-1 $addr_b --code $code_b; echo RC=\$?"
+out=$QEMU_OUT
+running_here && echo "$out" | grep -q '^RC=1' && echo "$out" | grep -q 'runs on here' &&
+	pass "b's receiver killed mid-way: the move fails and debian-1 runs on on a: $(echo "$out" | grep -m1 -o 'xenlive-migrate:.*')" ||
+	fail "receiver killed mid-way: $(echo "$out" | tr '\n' ' ')"
+qemu_use b
+qemu_cmd 10 'xl list | grep -c debian-1'
+echo "$QEMU_OUT" | grep -qx 0 && pass "nothing of debian-1 is left on b after the failed move" || fail "b after the failed move: $(qemu_cmd 5 'xl list'; echo "$QEMU_OUT" | tr '\n' ' ')"
+
+# the move
+qemu_use a
+c1=$(count)
+qemu_cmd 20 "xl info | awk '/^free_memory/ { print \"FREE=\" \$3 }'"
+free_a0=$(echo "$QEMU_OUT" | sed -n 's/^FREE=//p')
+qemu_cmd 240 "xenlive-migrate debian-1 xenlive-b --code $code_b; echo RC=\$?"
+out=$QEMU_OUT
+echo "$out" | grep -q '^debian-1 moved to xenlive-b in [0-9.]* s' && echo "$out" | grep -q '^RC=0' &&
+	pass "xenlive-migrate debian-1 xenlive-b: $(echo "$out" | grep -m1 'moved to')" ||
+	fail "the move to b: $(echo "$out" | tr '\n' ' ')"
+qemu_cmd 20 "xl list | grep -c debian-1; xl info | awk '/^free_memory/ { print \"FREE=\" \$3 }'"
+free_a1=$(echo "$QEMU_OUT" | sed -n 's/^FREE=//p')
+echo "$QEMU_OUT" | grep -qx 0 && [ "${free_a1:-0}" -ge $((${free_a0:-0} + 40)) ] &&
+	pass "debian-1 is gone from a and its memory is free again ($free_a0 -> $free_a1 MiB free)" ||
+	fail "a after the move: $(echo "$QEMU_OUT" | tr '\n' ' ') (free before: $free_a0)"
+qemu_use b
+qemu_cmd 60 'xenlive-wait debian-1 30 && sleep 1 && echo IP=$(xenstore-read /local/domain/$(xl domid debian-1)/data/xenlive/ip)'
+ip_g2=$(echo "$QEMU_OUT" | sed -n 's/^IP=\([0-9.]*\)$/\1/p')
+echo "$QEMU_OUT" | grep -q '^debian-1 ready after' && [ -n "$ip_g2" ] && [ "$ip_g2" = "$ip_g" ] &&
+	pass "on b debian-1 is ready with its address $ip_g2 (b's own guests are in 10.73.16.0/20)" ||
+	fail "debian-1 on b: $(echo "$QEMU_OUT" | tr '\n' ' ') (address on a: $ip_g)"
+c2=$(count)
+n1=$(echo "$c1" | cut -d- -f2) n2=$(echo "$c2" | cut -d- -f2) r1=$(echo "$c1" | cut -d- -f3) r2=$(echo "$c2" | cut -d- -f3)
+[ -n "$n1" ] && [ -n "$n2" ] && [ "$n2" -gt "$n1" ] && [ "${r2:-0}" -gt "${r1:-0}" ] &&
+	pass "its counter went on ($n1 before the move, $n2 after) and its ping still gets replies ($r1 -> $r2): the same processes, not a new boot" ||
+	fail "after the move: counter '$n1' -> '$n2', ping replies '$r1' -> '$r2'"
+qemu_guest_type debian-1 "echo GAP-\$(sed -n 's/^\\[\\([0-9.]*\\)\\].*bytes from.*/\\1/p' /root/ping.log | awk 'NR > 1 && \$1 - p > g { g = \$1 - p } { p = \$1 } END { printf \"%.1f\", g }')-GAP"
+qemu_use b
+qemu_cmd 10 "grep -a -o 'GAP-[0-9.]*-GAP' /var/log/xen/console/guest-debian-1.log | tail -n1"
+gap=$(echo "$QEMU_OUT" | sed -n 's/^GAP-\([0-9.]*\)-GAP$/\1/p')
+awk -v g="${gap:-0}" 'BEGIN { exit !(g >= 1) }' &&
+	pass "its ping log shows the pause: the longest time between two replies is $gap s" ||
+	fail "no pause in debian-1's ping log (longest gap '$gap' s)"
+
+# and back
+qemu_cmd 240 "xenlive-migrate debian-1 xenlive-a --code $code_a; echo RC=\$?"
+out=$QEMU_OUT
+qemu_use a
+qemu_cmd 60 'xenlive-wait debian-1 30 && sleep 1 && echo IP=$(xenstore-read /local/domain/$(xl domid debian-1)/data/xenlive/ip)'
+echo "$out" | grep -q '^debian-1 moved to xenlive-a' && echo "$QEMU_OUT" | grep -q '^debian-1 ready after' && echo "$QEMU_OUT" | grep -qx "IP=$ip_g" &&
+	pass "and back to a: $(echo "$out" | grep -m1 'moved to'), ready there with $ip_g" ||
+	fail "the move back to a: $(echo "$out" | tr '\n' ' ') / $(echo "$QEMU_OUT" | tr '\n' ' ')"
+
+# b leaves LAN mode: nothing listens, a sees no peer, a move is refused
+qemu_use b
+qemu_cmd 30 'xenlive-lan off; netstat -ltn | grep -c ":7373 "; ip link show xlan0 > /dev/null 2>&1 && echo VXLAN-LEFT'
+echo "$QEMU_OUT" | grep -qx 'LAN mode off' && echo "$QEMU_OUT" | grep -qx 0 && ! echo "$QEMU_OUT" | grep -q VXLAN-LEFT &&
+	pass "xenlive-lan off (b): the receiver and the VXLAN are gone" || fail "xenlive-lan off (b): $(echo "$QEMU_OUT" | tr '\n' ' ')"
+qemu_use a
+qemu_cmd 90 "xenlive-migrate debian-1 $addr_b --code $code_b; echo RC=\$?"
+echo "$QEMU_OUT" | grep -q 'no xenlive machine in LAN mode answers' && echo "$QEMU_OUT" | grep -q '^RC=1' && running_here &&
+	pass "a move to b out of LAN mode is refused and debian-1 runs on on a: $(echo "$QEMU_OUT" | grep -m1 -o 'xenlive-migrate:.*')" ||
+	fail "move to b out of LAN mode: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+finish
