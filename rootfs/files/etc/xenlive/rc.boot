@@ -106,7 +106,7 @@ letters="a b c d e f g h i j k l m n o p"
 machine=${XENLIVE_MACHINE:-}
 uuid=$(cat /sys/class/dmi/id/product_uuid 2>/dev/null)
 if [ -z "$machine" ] && [ -n "$(printf '%s' "$uuid" | tr -d '0-')" ]; then
-	set -- $letters
+	set -- a b c d e f g h i j k l m n o p
 	shift $(( $(printf '%s' "$uuid" | cksum | cut -d' ' -f1) % 16 ))
 	machine=$1
 fi
