@@ -85,19 +85,21 @@ replies0=$(echo "$c0" | cut -d- -f3)
 
 # refused moves leave it running on a
 running_here() { qemu_cmd 10 "xl list debian-1 | awk 'NR == 2 { print \"STATE=\" \$5 }'"; echo "$QEMU_OUT" | grep -qE '^STATE=[-rb]+$' && ! echo "$QEMU_OUT" | grep -q 'STATE=.*p'; }
-qemu_cmd 90 'xenlive-migrate debian-1 xenlive-b --code 0000; echo RC=$?'
-out=$QEMU_OUT
-echo "$out" | grep -q 'wrong pairing code' && echo "$out" | grep -q '^RC=1' && running_here &&
-	pass "a wrong code is refused and debian-1 runs on on a: $(echo "$out" | grep -m1 -o 'xenlive-migrate:.*')" ||
-	fail "wrong code: $(echo "$out" | tr '\n' ' ')"
+# refused PEER CODE REASON WHAT: on a, moving debian-1 to PEER with CODE is
+# refused with REASON, exit 1, and debian-1 runs on on a
+refused() {
+	local out
+	qemu_use a
+	qemu_cmd 90 "xenlive-migrate debian-1 $1 --code $2; echo RC=\$?"
+	out=$QEMU_OUT
+	echo "$out" | grep -q "$3" && echo "$out" | grep -q '^RC=1' && running_here &&
+		pass "$4 is refused and debian-1 runs on on a: $(echo "$out" | grep -m1 -o 'xenlive-migrate:.*')" ||
+		fail "$4: $(echo "$out" | tr '\n' ' ')"
+}
+refused xenlive-b 0000 'wrong pairing code' "a wrong code"
 qemu_use b
 qemu_cmd 10 'cp /etc/xenlive/build-id /tmp/id; echo 0123456789abcdef > /etc/xenlive/build-id'
-qemu_use a
-qemu_cmd 90 "xenlive-migrate debian-1 $addr_b --code $code_b; echo RC=\$?"
-out=$QEMU_OUT
-echo "$out" | grep -q 'another xenlive build' && echo "$out" | grep -q '^RC=1' && running_here &&
-	pass "a peer of another build is refused and debian-1 runs on on a: $(echo "$out" | grep -m1 -o 'xenlive-migrate:.*')" ||
-	fail "another build: $(echo "$out" | tr '\n' ' ')"
+refused "$addr_b" "$code_b" 'another xenlive build' "a peer of another build"
 qemu_use b
 qemu_cmd 10 'cp /tmp/id /etc/xenlive/build-id'
 # b's receiver dies while the guest's state is on its way
@@ -161,10 +163,5 @@ qemu_use b
 qemu_cmd 30 'xenlive-lan off; netstat -ltn | grep -c ":7373 "; ip link show xlan0 > /dev/null 2>&1 && echo VXLAN-LEFT'
 echo "$QEMU_OUT" | grep -qx 'LAN mode off' && echo "$QEMU_OUT" | grep -qx 0 && ! echo "$QEMU_OUT" | grep -q VXLAN-LEFT &&
 	pass "xenlive-lan off (b): the receiver and the VXLAN are gone" || fail "xenlive-lan off (b): $(echo "$QEMU_OUT" | tr '\n' ' ')"
-qemu_use a
-qemu_cmd 90 "xenlive-migrate debian-1 $addr_b --code $code_b; echo RC=\$?"
-out=$QEMU_OUT
-echo "$out" | grep -q 'no xenlive machine in LAN mode answers' && echo "$out" | grep -q '^RC=1' && running_here &&
-	pass "a move to b out of LAN mode is refused and debian-1 runs on on a: $(echo "$out" | grep -m1 -o 'xenlive-migrate:.*')" ||
-	fail "move to b out of LAN mode: $(echo "$out" | tr '\n' ' ')"
+refused "$addr_b" "$code_b" 'no xenlive machine in LAN mode answers' "a move to b out of LAN mode"
 finish
