@@ -106,9 +106,7 @@ letters="a b c d e f g h i j k l m n o p"
 machine=${XENLIVE_MACHINE:-}
 uuid=$(cat /sys/class/dmi/id/product_uuid 2>/dev/null)
 if [ -z "$machine" ] && [ -n "$(printf '%s' "$uuid" | tr -d '0-')" ]; then
-	set -- a b c d e f g h i j k l m n o p
-	shift $(( $(printf '%s' "$uuid" | cksum | cut -d' ' -f1) % 16 ))
-	machine=$1
+	machine=$(echo "$letters" | cut -d' ' -f$(( $(printf '%s' "$uuid" | cksum | cut -d' ' -f1) % 16 + 1 )))
 fi
 case ${machine:=a} in
 [a-p]) ;;
