@@ -90,9 +90,11 @@ qemu_wait() {
 qemu_send() { printf '%s' "$1" >&"$QEMU_FD"; }
 
 # qemu_type TEXT: types TEXT in pieces of 32 bytes, each after the echo of
-# the one before showed up in the log (at most 3 s each).  Xen keeps only
+# the one before showed up in the log (at most 30 s each).  Xen keeps only
 # 128 bytes of serial input for dom0 and drops the rest when dom0 reads too
 # slowly (under TCG it does): a long command typed at once loses characters.
+# (A 3 s wait was too short: while Xen destroys a domain dom0 can echo
+# nothing for longer, the pieces piled up and the end of a line was lost.)
 qemu_type() {
 	local text=$1 piece size want end
 	while [ -n "$text" ]; do
@@ -100,7 +102,7 @@ qemu_type() {
 		size=$(wc -c < "$QEMU_LOG")
 		printf '%s' "$piece" >&"$QEMU_FD"
 		[ -n "$text" ] || break
-		want=$((size + ${#piece})) end=$(( $(date +%s) + 3 ))
+		want=$((size + ${#piece})) end=$(( $(date +%s) + 30 ))
 		while [ "$(wc -c < "$QEMU_LOG")" -lt "$want" ] && [ "$(date +%s)" -lt "$end" ]; do
 			sleep 0.05
 		done
@@ -120,7 +122,14 @@ qemu_cmd() {
 	qemu_type "printf '@@%s@@\\n' B$n; $cmd; printf '@@%s=%s@@\\n' E$n \$?"$'\r'
 	local from=$QEMU_FROM
 	QEMU_FROM=$start
-	qemu_wait "@@E$n=[0-9]+@@" "$secs" "command: $cmd" || { QEMU_FROM=$from; QEMU_OUT=; return 124; }
+	if ! qemu_wait "@@E$n=[0-9]+@@" "$secs" "command: $cmd"; then
+		# Ctrl-C: the next command starts on a fresh line, not inside this
+		# one's open quote or still-running loop
+		QEMU_FROM=$from QEMU_OUT=
+		qemu_send $'\x03'
+		sleep 1
+		return 124
+	fi
 	QEMU_FROM=$from
 	# (terminal escapes stripped: bash puts ESC[?2004l before a command's output)
 	QEMU_OUT=$(tail -c +"$((start + 1))" "$QEMU_LOG" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
