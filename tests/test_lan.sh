@@ -12,26 +12,12 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/check.sh
 . tests/lib/qemu.sh
+. tests/lib/lan.sh
 ISO=${LAN_ISO:-out/xenlive.iso}
 [ -f "$ISO" ] || { fail "no $ISO (make first)"; finish; }
 trap 'qemu_cleanup' EXIT
-port=$((20000 + $$ % 20000))
-while ss -ltn | grep -q ":$port "; do port=$((port + 1)); done
+lan_pair "$ISO" 1536 || { fail "the two machines did not come up"; finish; }
 
-boot() {  # boot NAME QEMU_ARGS...: to dom0's root shell
-	local name=$1
-	shift
-	qemu_start "$name" -m 1536 -drive "file=$ISO,media=cdrom,readonly=on" -boot d "$@"
-	qemu_wait 'Automatic boot in' 60 "$name's boot menu" && qemu_send $'h\r'
-}
-up() { qemu_use "$1"; qemu_wait 'xenlive: ready' 180 "$1 ready" && qemu_wait 'xenlive# ' 30 "$1's prompt"; }
-boot a -netdev "socket,id=n,listen=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0a
-boot b -netdev "socket,id=n,connect=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0b \
-	-uuid 5a1e0b1d-1111-2222-3333-444455556666
-up a || { fail "machine a did not come up"; finish; }
-up b || { fail "machine b did not come up"; finish; }
-
-on() { qemu_use "$1"; qemu_cmd 60 'xenlive-lan on'; }
 qemu_use a
 qemu_cmd 20 'hostname; xenlive-lan status; netstat -ltn | grep -c ":7373 "'
 echo "$QEMU_OUT" | grep -qx 'xenlive-a' && echo "$QEMU_OUT" | grep -qx 'LAN mode off' && echo "$QEMU_OUT" | grep -qx 0 &&
@@ -42,9 +28,8 @@ echo "$QEMU_OUT" | grep -q 'LAN mode is off here' && echo "$QEMU_OUT" | grep -q 
 	pass "a move with LAN mode off is refused: $(echo "$QEMU_OUT" | grep -m1 -o 'xenlive-migrate:.*')" ||
 	fail "move with LAN mode off: $(echo "$QEMU_OUT" | tr '\n' ' ')"
 
-on b
-code_b=$(echo "$QEMU_OUT" | sed -n 's/^code \([0-9]*\)$/\1/p')
-addr_b=$(echo "$QEMU_OUT" | sed -n 's/^address \([0-9.]*\)$/\1/p')
+lan_on b
+code_b=$LAN_CODE addr_b=$LAN_ADDR
 echo "$QEMU_OUT" | grep -qx 'name xenlive-b' && [ -n "$code_b" ] && [ -n "$addr_b" ] &&
 	pass "xenlive-lan on (b): name xenlive-b, address $addr_b, code $code_b" ||
 	fail "xenlive-lan on (b): $(echo "$QEMU_OUT" | tr '\n' ' ')"
@@ -52,8 +37,8 @@ qemu_cmd 10 "netstat -ltn | grep ':7373 '"
 echo "$QEMU_OUT" | grep -q "$addr_b:7373 " && ! echo "$QEMU_OUT" | grep -q '0.0.0.0:7373' &&
 	pass "b's receiver listens on its LAN address only: $(echo "$QEMU_OUT" | awk '{ print $4 }')" ||
 	fail "b's receiver: $(echo "$QEMU_OUT" | tr '\n' ' ')"
-on a
-code_a=$(echo "$QEMU_OUT" | sed -n 's/^code \([0-9]*\)$/\1/p')
+lan_on a
+code_a=$LAN_CODE
 echo "$QEMU_OUT" | grep -q "^xenlive-b $addr_b\$" &&
 	pass "xenlive-lan on (a): it sees xenlive-b at $addr_b" ||
 	fail "xenlive-lan on (a) does not list xenlive-b $addr_b: $(echo "$QEMU_OUT" | tr '\n' ' ')"
