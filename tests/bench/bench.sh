@@ -6,11 +6,12 @@
 # and writes it, with a line per figure on how it was measured, to
 # out/bench.md.  A figure that could not be measured says so in its cell.
 # --quick: one run of everything, shorter windows, a 1 GiB machine for the
-# density figure, no live-build; writes out/bench-quick.md (make check runs
-# it so this code cannot rot).  BENCH_COLD=1 also times a build from an
-# empty cache (downloads and the guest kernel compile).  For work on the
-# bench itself: BENCH_SKIP="boot dom0 build livebuild" leaves parts out,
-# BENCH_BOOT_RUNS and BENCH_LAUNCH_RUNS change the number of runs.
+# density figure, no live-build, no moves between two machines; writes
+# out/bench-quick.md (make check runs it so this code cannot rot).
+# BENCH_COLD=1 also times a build from an empty cache (downloads and the
+# guest kernel compile).  For work on the
+# bench itself: BENCH_SKIP="boot dom0 move build livebuild" leaves parts out,
+# BENCH_BOOT_RUNS, BENCH_LAUNCH_RUNS and BENCH_MOVE_RUNS change the number of runs.
 # A benchmark is not a test: slow figures never make it fail; it fails only
 # when it cannot run at all.
 # shellcheck disable=SC2016  # $ in single quotes is expanded in dom0
@@ -34,7 +35,7 @@ else
 	RUNS_BOOT=3 RUNS_LAUNCH=5 TOP_GUESTS=10 TOP_SECS=60 FILL_RAM=2048 MIN_STEP=2 REPORT=out/bench.md
 fi
 # for working on the bench itself: fewer runs
-RUNS_BOOT=${BENCH_BOOT_RUNS:-$RUNS_BOOT} RUNS_LAUNCH=${BENCH_LAUNCH_RUNS:-$RUNS_LAUNCH}
+RUNS_BOOT=${BENCH_BOOT_RUNS:-$RUNS_BOOT} RUNS_LAUNCH=${BENCH_LAUNCH_RUNS:-$RUNS_LAUNCH} RUNS_MOVE=${BENCH_MOVE_RUNS:-5}
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/xenlive-bench.XXXXXX")
 QEMU_TMP=$TMPD/qemu
 mkdir -p "$QEMU_TMP"
@@ -226,8 +227,11 @@ bench_build() {
 # --- the alternative: Debian's live-build with Xen ----------------------------------------------
 . tests/bench/livebuild-measure.sh
 
-# BENCH_SKIP="boot dom0 build livebuild": leave parts out (their cells say so)
-for part in boot dom0 build livebuild; do
+# --- moving a guest between two machines ----------------------------------------------------
+. tests/bench/move-bench.sh
+
+# BENCH_SKIP="boot dom0 move build livebuild": leave parts out (their cells say so)
+for part in boot dom0 move build livebuild; do
 	if [[ " ${BENCH_SKIP:-} " == *" $part "* ]]; then
 		note "skipping $part (BENCH_SKIP)"
 		put skipped "$(get skipped) $part"

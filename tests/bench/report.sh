@@ -75,6 +75,12 @@ report() {
 		"in a $FILL_RAM MiB machine: Debian guests of the smallest memory above launched (xenlive-launch, not waiting for ready) until one does not fit; guests / (Xen's free memory after boot / 1024). $(get density_detail)"
 	row "livetop CPU, RSS ($TOP_SECS s, d=1)" "$(cell "$(get top_livetop)" "$(get top_fail)")" "$(cell "$(get top_xentop)" "$(get top_fail)")" "≤ 1× xentop" \
 		"in dom0 with $TOP_GUESTS Debian guests running: livetop -b -d 1 and (alternative column) xentop -b -d 1 side by side for $TOP_SECS s, output to /dev/null; utime+stime from /proc/PID/stat, VmRSS/VmHWM from /proc/PID/status; ratio = livetop / xentop CPU ($(get top_ratio))"
+	row "Move a running 48 MiB Debian guest to another machine (s)" "$(cell "$(get move_total)" "no move completed")" "-" "" \
+		"two QEMU machines (1536 MiB each) on a QEMU socket network, both in LAN mode: xenlive-migrate debian-1 PEER --code CODE, moving a → b → a … in turn; the time it prints (xl save -p streamed through lzop and nc to the peer's xl restore, until the peer answers that the guest runs). Debian's Xen has no shadow paging, so a PV guest cannot move live: see README"
+	row "– of which the guest is paused (s)" "$(cell "$(get move_pause)" "no move completed")" "-" "" \
+		"as printed by xenlive-migrate: the guest is paused from xl save -p until it runs on the peer (stop and copy: the whole move)"
+	row "– reference: xl save + xl restore on one machine (s)" "$(cell "$(get move_ref)" "no run completed")" "-" "" \
+		"the same guest on machine a: xl save to dom0's /tmp (tmpfs) and xl restore from it, timed in dom0 with /proc/uptime"
 	row "Clean build, warm cache (s)" "$(cell "$(get build_clean)")" "-" "≤ 600" \
 		"make with empty BUILD and OUT directories (what make clean; make does) and the download cache $CACHE kept"
 	row "No-change rebuild (s)" "$(cell "$(get build_again)")" "-" "≤ 60" "the same make again, nothing changed"
