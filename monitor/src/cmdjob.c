@@ -37,9 +37,12 @@ int cmdjob_start(struct cmdjob *j, char *const argv[], char *err, size_t errlen)
 		}
 		dup2(p[1], STDOUT_FILENO);
 		dup2(p[1], STDERR_FILENO);
-		close(p[0]);
-		if (p[1] > STDERR_FILENO)
-			close(p[1]);
+		/* nothing else of livetop's (xenstore, /dev/vcsaN, other jobs' pipes) */
+		for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
+			close(fd);
+		/* a session of its own: Ctrl-C on livetop's terminal, or the
+		 * terminal going away, must not stop a move halfway */
+		setsid();
 		/* not the screen's handlers (they only set a flag) */
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);

@@ -21,8 +21,10 @@ struct cmdjob {
 	bool eof;
 };
 
-/* Start argv[0] (a path) with argv; stdin is /dev/null.  -1 with a
- * one-line err when it cannot start (the job is then not running). */
+/* Start argv[0] (a path) with argv, in a session of its own (the
+ * terminal's Ctrl-C and hangup do not reach it); stdin is /dev/null.
+ * -1 with a one-line err when it cannot start (the job is then not
+ * running). */
 int cmdjob_start(struct cmdjob *j, char *const argv[], char *err, size_t errlen);
 static inline bool cmdjob_running(const struct cmdjob *j) { return j->pid > 0; }
 /* Read what it wrote so far; once it has ended, true with its exit
