@@ -211,7 +211,7 @@ static const struct action actions[] = {
 	  .help = "destroy the selected guest at once (asks y/n)",
 	  .man = "Destroy the selected guest at once; asks \\fBy\\fR/\\fBn\\fR.",
 	  .guest = "destroy", .run = do_destroy },
-	{ .keys = { 'm' }, .name = "m", .bar_key = { "m" }, .bar = { "move", "move" },
+	{ .keys = { 'm' }, .name = "m", .bar_key = { "m" }, .bar = { "move" },
 	  .help = "move the selected guest to another xenlive machine (LAN mode)",
 	  .man = "Move the selected guest to another xenlive machine on the cable\n"
 		 "(\\fBxenlive\\-migrate\\fR; LAN mode must be on, see \\fBL\\fR). With several\n"
@@ -238,7 +238,7 @@ static const struct action actions[] = {
 	{ .keys = { KEY_NPAGE }, .name = "PgDn", .help = PAGE_HELP, .run = do_down },
 	{ .keys = { KEY_HOME, 'g' }, .name = "Home g", .help = ENDS_HELP, .run = do_first },
 	{ .keys = { KEY_END, 'G' }, .name = "End G", .help = ENDS_HELP, .run = do_last },
-	{ .keys = { 'L' }, .name = "L", .bar_key = { "L" }, .bar = { "LAN" },
+	{ .keys = { 'L' }, .name = "L",
 	  .help = "LAN mode on / off: join the wired LAN to move guests (asks y/n)",
 	  .man = "LAN mode on or off (\\fBxenlive\\-lan on\\fR|\\fBoff\\fR, in the background); asks\n"
 		 "\\fBy\\fR/\\fBn\\fR. On, this machine joins the wired LAN: a VXLAN and a receiver for\n"
