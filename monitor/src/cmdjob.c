@@ -60,17 +60,22 @@ int cmdjob_start(struct cmdjob *j, char *const argv[], char *err, size_t errlen)
 	return 0;
 }
 
-/* Read all that is there now; past CMDJOB_OUT - 1 bytes it is dropped. */
+/* Read all that is there now.  Past CMDJOB_OUT - 1 bytes the oldest half
+ * is dropped: a command's last line (its outcome) is what counts. */
 static void drain(struct cmdjob *j)
 {
-	char junk[512];
+	const size_t half = (sizeof j->out - 1) / 2;
 
 	while (!j->eof) {
-		size_t room = sizeof j->out - 1 - j->outlen;
-		ssize_t n = room ? read(j->fd, j->out + j->outlen, room) : read(j->fd, junk, sizeof junk);
+		ssize_t n;
 
+		if (j->outlen == sizeof j->out - 1) {
+			memmove(j->out, j->out + half, j->outlen - half);
+			j->outlen -= half;
+		}
+		n = read(j->fd, j->out + j->outlen, sizeof j->out - 1 - j->outlen);
 		if (n > 0)
-			j->outlen += room ? (size_t)n : 0;
+			j->outlen += (size_t)n;
 		else if (n == 0)
 			j->eof = true;
 		else if (errno != EINTR)

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define CMDJOB_OUT 2048        /* output kept; the rest is read and dropped */
+#define CMDJOB_OUT 2048        /* output kept: its end (older bytes are dropped) */
 
 struct cmdjob {
 	pid_t pid;                 /* 0 = not running */

@@ -303,6 +303,21 @@ static void test_move(void)
 	CHECK_STR(newest(&a), "xenlive-migrate: xenlive-b refuses debian-1: wrong pairing code for xenlive-b",
 		  "its error line is in the event log");
 
+	/* a chatty one: its last line counts; one that cannot start */
+	script("migrate-chatty", "i=0\nwhile [ $i -lt 400 ]; do echo \"noise line $i of a chatty command\"; i=$((i + 1)); done\n"
+	       "echo \"$1 moved to xenlive-b in 20.0 s, paused 20.0 s (copied while paused)\"\n");
+	snprintf(p, sizeof p, "%s/migrate-chatty", dir);
+	xstrlcpy(a.lan.migrate_cmd, p, sizeof a.lan.migrate_cmd);
+	keys(&u, "m1234\n");
+	CHECK(settle(&a), "a chatty move ends");
+	CHECK_STR(newest(&a), "debian-1 moved to xenlive-b in 20.0 s, paused 20.0 s (copied while paused)",
+		  "its last line is in the log, after 14 KB of output");
+	snprintf(p, sizeof p, "%s/no-such-command", dir);
+	xstrlcpy(a.lan.migrate_cmd, p, sizeof a.lan.migrate_cmd);
+	keys(&u, "m1234\n");
+	CHECK(settle(&a), "a command that is not there ends");
+	CHECK_CONTAINS(newest(&a), "no-such-command: No such file or directory", "and says why");
+
 	/* two machines of this build: a picker first */
 	put_file(peers, "xenlive-b 169.254.1.11\nxenlive-d 169.254.1.13\n", "w");
 	a.lan.next_status = 0;
