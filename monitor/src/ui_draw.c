@@ -349,7 +349,8 @@ static void draw_bottom(struct ui *u)
 		snprintf(buf, sizeof buf, " Destroy %s now? Its memory is freed at once. (y/n)", u->target);
 		break;
 	case M_CONFIRM_QUIT:
-		snprintf(buf, sizeof buf, " Quit livetop? Guests keep running. (y/n)");
+		snprintf(buf, sizeof buf, " Quit livetop? Guests keep running%s. (y/n)",
+			 u->a->lan.nmoves ? "; moves under way go on (their outcome is not shown)" : "");
 		break;
 	case M_CONFIRM_LAN:
 		snprintf(buf, sizeof buf, "%s", u->a->lan.on
