@@ -45,6 +45,7 @@ void app_init(struct app *a, struct backend *be, const struct app_clock *clock)
 	a->clock = clock;
 	settings_default(&a->set);
 	model_init(&a->m);
+	lan_init(&a->lan);
 	a->fill.parallel = app_fill_parallel();
 }
 
@@ -58,6 +59,7 @@ unsigned app_fill_parallel(void)
 void app_free(struct app *a)
 {
 	model_free(&a->m);
+	lan_free(&a->lan);
 	catalog_free(&a->cat);
 	backend_close(a->be);
 	a->be = NULL;

@@ -18,6 +18,7 @@
 
 #include "backend.h"
 #include "catalog.h"
+#include "lan.h"
 #include "model.h"
 #include "settings.h"
 
@@ -37,6 +38,7 @@ struct app {
 	char cat_err[320];         /* why there is no catalogue */
 	struct settings set;       /* dom0's /etc/xenlive/config */
 	struct model m;
+	struct lan lan;            /* LAN mode (lan.h): only the screen ticks it */
 	bool refresh_due;          /* an action changed something */
 	char launched[DOM_NAME_MAX];  /* the guest app_launch started last */
 	struct {                   /* "fill": launch until memory runs out */

@@ -3,6 +3,7 @@
  *   ui_keys.c  the action table: keys, key bar, help screen, man page
  *   ui_draw.c  drawing (top lines, table, event log, key bar, dialogs)
  *   ui_vt.c    repairing a virtual console something else wrote on
+ *   ui_lan.c   LAN mode's keys and dialogs (L, m: lan.h)
  * Every action goes through app.h; nothing here knows Xen. */
 #ifndef UI_H
 #define UI_H
@@ -17,7 +18,7 @@
 #define MIN_LINES 14
 
 enum mode { M_NORMAL, M_HELP, M_CONFIRM_DESTROY, M_CONFIRM_QUIT, M_WORK, M_PING, M_CAP,
-	    M__COUNT };
+	    M_CONFIRM_LAN, M_MOVE_PEER, M_MOVE_CODE, M__COUNT };
 
 enum pair { P_TITLE = 1, P_DOM0, P_GUESTS, P_XEN, P_FREE, P_BOOTING, P_READY, P_PAUSED,
 	    P_BAD, P_STOPPING, P_HEADER, P_KEYS, P_DIM };
@@ -32,8 +33,9 @@ struct ui {
 	int top;                   /* first row shown */
 	int rows_y, rows_h;        /* where the table body is */
 	bool colors;
-	char input[8];             /* cap prompt */
+	char input[8];             /* cap prompt, a move's pairing code */
 	char target[DOM_NAME_MAX]; /* domain a dialog is about */
+	char peer[LAN_NAME_MAX];   /* the machine a move goes to */
 	int target_id;
 	bool quit;
 	struct {
@@ -68,6 +70,15 @@ int ui_ping_targets(const struct ui *u, const struct row **out);
 const char *ui_keybar(int width);
 /* The help screen, line by line (the catalogue's entries under 1 .. 9). */
 void ui_help(const struct catalog *cat, void (*line)(void *ctx, const char *text), void *ctx);
+
+/* ui_lan.c: the keys L and m (actions), their dialogs' keys, and the
+ * machines the move dialog offers (same build, up to LAN_PEERS_MAX). */
+void ui_lan_key(struct ui *u, const struct row *r, int ch);
+void ui_move_key(struct ui *u, const struct row *r, int ch);
+void ui_lan_confirm(struct ui *u, int ch);
+void ui_move_peer(struct ui *u, int ch);
+void ui_move_code(struct ui *u, int ch);
+size_t ui_move_targets(const struct ui *u, const struct lan_peer **out);
 
 /* ui_draw.c */
 void ui_draw(struct ui *u);

@@ -1,5 +1,5 @@
 /* ui_draw.c — drawing livetop's screen from the model: the top lines
- * (title, memory bar, "fits N more" gauge), the table, the event log, the
+ * (title, memory bar, "fits N more" gauge, LAN mode's line), the table, the event log, the
  * key bar or a dialog's question, the workload and ping menus, the help
  * screen. Reads the ui and the app; changes only the table's scrolling. */
 #include "ui.h"
@@ -246,6 +246,7 @@ static void draw_rows(struct ui *u, int y, int h, const struct col_fit *cols, si
 	for (int line = 0; line < h; line++) {
 		int i = u->top + line;
 		const struct row *r;
+		const char *to;
 		bool sel;
 
 		move(y + line, 0);
@@ -254,6 +255,7 @@ static void draw_rows(struct ui *u, int y, int h, const struct col_fit *cols, si
 			continue;
 		r = &m->rows[i];
 		sel = i == u->sel_i;
+		to = lan_moving(&u->a->lan, r->name);   /* being moved: says so */
 		ui_attr(u, 0, sel ? A_REVERSE : 0);
 		if (sel)
 			for (int k = 0; k < COLS; k++)
@@ -267,7 +269,11 @@ static void draw_rows(struct ui *u, int y, int h, const struct col_fit *cols, si
 			c->fmt(r, cell, sizeof cell, &ctx);
 			if (cols[k].col == COL_NAME)
 				model_fit_name(r->name, cols[k].width, cell, sizeof cell);
-			ui_attr(u, state ? state_pair(r->state) : 0, (sel ? A_REVERSE : 0) |
+			if (to && state)
+				snprintf(cell, sizeof cell, "moving");
+			else if (to && cols[k].col == COL_WORK)
+				snprintf(cell, sizeof cell, "moving to %s", to);
+			ui_attr(u, state ? (to ? P_STOPPING : state_pair(r->state)) : 0, (sel ? A_REVERSE : 0) |
 				(state && r->state == DS_CRASHED ? A_BOLD : 0));
 			put(y + line, x, cols[k].width, cell, c->right, u->o->utf8);
 			x += cols[k].width + 1;
@@ -343,7 +349,19 @@ static void draw_bottom(struct ui *u)
 		snprintf(buf, sizeof buf, " Destroy %s now? Its memory is freed at once. (y/n)", u->target);
 		break;
 	case M_CONFIRM_QUIT:
-		snprintf(buf, sizeof buf, " Quit livetop? Guests keep running. (y/n)");
+		snprintf(buf, sizeof buf, " Quit livetop? Guests keep running%s. (y/n)",
+			 u->a->lan.nmoves ? "; moves under way go on (their outcome is not shown)" : "");
+		break;
+	case M_CONFIRM_LAN:
+		snprintf(buf, sizeof buf, "%s", u->a->lan.on
+			 ? " Leave the wired LAN (LAN mode off)? No guest can be moved here then. (y/n)"
+			 : " Join the wired LAN (LAN mode)? It starts a VXLAN and a receiver for guests"
+			   " on the first wired card. (y/n)");
+		break;
+	case M_MOVE_CODE:
+		snprintf(buf, sizeof buf, " Move %s to %s (code %s%.*s)? Type the code %s shows; Enter moves,"
+			 " Esc cancels", u->target, u->peer, u->input, 4 - (int)strlen(u->input), "____",
+			 u->peer);
 		break;
 	case M_CAP:
 		snprintf(buf, sizeof buf, " CPU cap for %s in %% of one CPU (0 = none): %s_   Enter sets, Esc cancels",
@@ -404,6 +422,19 @@ static void draw_popup(struct ui *u)
 			putf(y + 1 + i, x + 2, w - 4, u->o->utf8, "%d  %s (domain %d)", i + 1, t[i]->name,
 			     t[i]->id);
 		put(y + h - 2, x + 2, w - 4, "Esc  cancel", false, u->o->utf8);
+	} else if (u->mode == M_MOVE_PEER) {
+		const struct lan_peer *p[LAN_PEERS_MAX];
+		int n = (int)ui_move_targets(u, p);
+
+		h = n + 4;
+		y = (LINES - h) / 2;
+		x = (COLS - w) / 2;
+		box_at(y, x, h, w);
+		putf(y, x + 2, w - 4, u->o->utf8, " Move %s to which machine? ", u->target);
+		for (int i = 0; i < n; i++)
+			putf(y + 1 + i, x + 2, w - 4, u->o->utf8, "%d  %s (%s)", i + 1, p[i]->name,
+			     p[i]->addr);
+		put(y + h - 2, x + 2, w - 4, "Esc  cancel", false, u->o->utf8);
 	}
 }
 
@@ -433,7 +464,8 @@ static void draw_help(struct ui *u)
 
 void ui_draw(struct ui *u)
 {
-	int logh;
+	char lan[512];
+	int logh, top = 3;
 
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
@@ -456,7 +488,14 @@ void ui_draw(struct ui *u)
 	}
 	logh = LINES >= 30 ? 7 : LINES >= 20 ? 5 : 3;
 	draw_top(u);
-	draw_table(u, 3, LINES - 3 - logh - 1);
+	lan_line(&u->a->lan, lan, sizeof lan);
+	if (lan[0]) {   /* LAN mode: one line under the gauge */
+		ui_attr(u, P_TITLE, 0);
+		putf(3, 0, COLS, u->o->utf8, " %s", lan);
+		ui_attr(u, 0, 0);
+		top = 4;
+	}
+	draw_table(u, top, LINES - top - logh - 1);
 	draw_log(u, LINES - 1 - logh, logh);
 	draw_bottom(u);
 	draw_popup(u);

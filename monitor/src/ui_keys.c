@@ -211,6 +211,14 @@ static const struct action actions[] = {
 	  .help = "destroy the selected guest at once (asks y/n)",
 	  .man = "Destroy the selected guest at once; asks \\fBy\\fR/\\fBn\\fR.",
 	  .guest = "destroy", .run = do_destroy },
+	{ .keys = { 'm' }, .name = "m", .bar_key = { "m" }, .bar = { "move" },
+	  .help = "move the selected guest to another xenlive machine (LAN mode)",
+	  .man = "Move the selected guest to another xenlive machine on the cable\n"
+		 "(\\fBxenlive\\-migrate\\fR; LAN mode must be on, see \\fBL\\fR). With several\n"
+		 "machines of this build, pick one; then type the 4-digit pairing code that\n"
+		 "machine shows and press Enter (Esc cancels). The move runs in the background:\n"
+		 "the row says \\fBmoving\\fR, and the event log tells how it ended.",
+	  .guest = "move", .run = ui_move_key },
 	{ .keys = { '+', '-' }, .name = "+ / -", .bar_key = { "+/-", "+-" }, .bar = { "weight", "weight" },
 	  .help = "double / halve its scheduler weight (default 256)",
 	  .guest = "weight", .run = do_weight },
@@ -230,6 +238,16 @@ static const struct action actions[] = {
 	{ .keys = { KEY_NPAGE }, .name = "PgDn", .help = PAGE_HELP, .run = do_down },
 	{ .keys = { KEY_HOME, 'g' }, .name = "Home g", .help = ENDS_HELP, .run = do_first },
 	{ .keys = { KEY_END, 'G' }, .name = "End G", .help = ENDS_HELP, .run = do_last },
+	{ .keys = { 'L' }, .name = "L",
+	  .help = "LAN mode on / off: join the wired LAN to move guests (asks y/n)",
+	  .man = "LAN mode on or off (\\fBxenlive\\-lan on\\fR|\\fBoff\\fR, in the background); asks\n"
+		 "\\fBy\\fR/\\fBn\\fR. On, this machine joins the wired LAN: a VXLAN and a receiver for\n"
+		 "guests moved here on the first wired card. While it is on, a line under\n"
+		 "the gauge shows the card, the address, the pairing code other machines need\n"
+		 "to move a guest here, and the xenlive machines seen on the cable\n"
+		 "(\\fBxenlive\\-lan status\\fR, every 10 s). Guests that arrive are told in the\n"
+		 "event log.",
+	  .run = ui_lan_key },
 	{ .keys = { '?', KEY_F(1) }, .name = "? or F1", .bar_key = { "?" },
 	  .bar = { "help", "help", "help" }, .help = "this help", .man = "Help screen.",
 	  .run = do_help },
@@ -394,6 +412,9 @@ static void (*const mode_keys[M__COUNT])(struct ui *, int) = {
 	[M_WORK] = key_work,
 	[M_PING] = key_ping,
 	[M_CAP] = key_cap,
+	[M_CONFIRM_LAN] = ui_lan_confirm,
+	[M_MOVE_PEER] = ui_move_peer,
+	[M_MOVE_CODE] = ui_move_code,
 };
 
 void ui_key(struct ui *u, int ch)

@@ -223,6 +223,56 @@ wait_gone 'Quit livetop' 3 "n cancels quitting"
 keys q y
 wait_for 'LIVETOP-EXITED rc=0' 5 "q then y quits with status 0"
 
+# LAN mode, with stand-ins for xenlive-lan and xenlive-migrate (a move that
+# takes 5 s): the move runs in the background and the screen keeps
+# answering keys meanwhile.  A server of its own (see below).
+lan=$(mktemp -d /tmp/livetop-lan.XXXXXX)
+mkdir "$lan/state"
+echo 169.254.1.10 >"$lan/state/address"
+echo eth0 >"$lan/state/nic"
+echo 1234 >"$lan/state/code"
+cat >"$lan/xenlive-lan" <<'EOF'
+#!/bin/sh
+printf 'name xenlive-a\nnic eth0\naddress 169.254.1.10\ncode 1234\nxenlive-b 169.254.1.11\n'
+EOF
+cat >"$lan/xenlive-migrate" <<EOF
+#!/bin/sh
+echo "\$*" >"$lan/migrate.args"
+sleep 5
+echo "\$1 moved to xenlive-b in 5.0 s, paused 5.0 s (copied while paused)"
+EOF
+chmod +x "$lan/xenlive-lan" "$lan/xenlive-migrate"
+cleanup
+SOCK=$SOCK-lan
+tm -f /dev/null new-session -d -s "$SESSION" -x 120 -y 30 \
+	"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 LIVETOP_LAN_DIR=$lan/state LIVETOP_LAN_CMD=$lan/xenlive-lan LIVETOP_MIGRATE_CMD=$lan/xenlive-migrate $LIVETOP --demo -d 0.5; echo LIVETOP-EXITED rc=\$?; sleep 30"
+wait_for 'LAN: eth0 169\.254\.1\.10 code 1234, peers: xenlive-b 169\.254\.1\.11' 8 \
+	"LAN mode on: a line under the gauge shows the card, address, code and peers"
+keys 1
+wait_for '^ +1 debian-1 ' 5 "a guest to move"
+keys j
+wait_for '^> +1 debian-1 ' 3 "debian-1 selected"
+keys m
+wait_for 'Move debian-1 to xenlive-b \(code ____\)\?' 3 "m asks for xenlive-b's pairing code"
+keys 1 2 3 4 Enter
+wait_for '^> +1 debian-1 +debian +moving ' 3 "while it moves, the row says moving"
+keys '?'
+wait_for 'livetop help' 2 "during the (5 s) move, ? opens the help screen at once"
+keys x
+wait_for '^> +1 debian-1 +debian +moving ' 2 "and the move still runs"
+keys k
+wait_for '^> +0 Domain-0' 2 "k moves the selection meanwhile"
+wait_for 'debian-1 moved to xenlive-b in 5\.0 s, paused 5\.0 s' 10 "the move's line reaches the event log"
+if grep -qx 'debian-1 169\.254\.1\.11 --code 1234' "$lan/migrate.args" 2>/dev/null; then
+	pass "xenlive-migrate got GUEST PEER --code CODE"
+else
+	fail "xenlive-migrate got GUEST PEER --code CODE" "its arguments: $(cat "$lan/migrate.args" 2>/dev/null)"
+fi
+wait_gone '^. +1 debian-1 +debian +moving ' 3 "afterwards the row no longer says moving"
+keys q y
+wait_for 'LIVETOP-EXITED rc=0' 5 "q then y quits"
+rm -rf "$lan"
+
 # SIGTERM, SIGINT and SIGHUP: livetop restores the terminal (endwin) and
 # exits with 128 + the signal's number. After it, the pane prints whether
 # the tty is back in canonical mode with echo; tmux says whether the

@@ -1,0 +1,41 @@
+/* cmdjob.h — one command run in the background: fork and exec, its
+ * standard output and error into one pipe read without blocking, reaped
+ * with waitpid.  livetop's LAN mode (lan.c) runs xenlive-lan and
+ * xenlive-migrate through it, so the screen keeps answering keys while
+ * they take seconds.  What a command printed is raw bytes (from the
+ * network, in LAN mode's case): the caller makes it safe (safetext.h). */
+#ifndef CMDJOB_H
+#define CMDJOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CMDJOB_OUT 2048        /* output kept: its end (older bytes are dropped) */
+
+struct cmdjob {
+	pid_t pid;                 /* 0 = not running */
+	int fd;
+	char out[CMDJOB_OUT];      /* NUL-terminated */
+	size_t outlen;
+	bool eof;
+};
+
+/* Start argv[0] (a path) with argv, in a session of its own (the
+ * terminal's Ctrl-C and hangup do not reach it); stdin is /dev/null.
+ * -1 with a one-line err when it cannot start (the job is then not
+ * running). */
+int cmdjob_start(struct cmdjob *j, char *const argv[], char *err, size_t errlen);
+static inline bool cmdjob_running(const struct cmdjob *j) { return j->pid > 0; }
+/* Read what it wrote so far; once it has ended, true with its exit
+ * status in *rc (0 = success; 127 = could not exec; 128+N = signal N)
+ * and the job no longer running. */
+bool cmdjob_poll(struct cmdjob *j, int *rc);
+/* The last non-blank line of the output, without its newline, into out
+ * (raw, at most len - 1 bytes); "" when it printed nothing. */
+void cmdjob_last_line(const struct cmdjob *j, char *out, size_t len);
+/* Forget a running job: its pipe is closed, it runs to its end, its
+ * exit is not waited for here (livetop is quitting). */
+void cmdjob_forget(struct cmdjob *j);
+
+#endif
