@@ -229,6 +229,21 @@ static bool agent_ready(struct xenb *x, struct known *k, double now)
 	return true;
 }
 
+/* A domain that xl save (or a move to another machine) suspends is shut
+ * down with the reason "suspend": it is not finished, and the one saving
+ * it destroys it or lets it run on.  Cleaning it up would kill it midway. */
+static bool suspended(struct xenb *x, int id)
+{
+	libxl_dominfo info;
+	bool s = false;
+
+	libxl_dominfo_init(&info);
+	if (libxl_domain_info(x->ctx, &info, (uint32_t)id) == 0)
+		s = info.shutdown && info.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND;
+	libxl_dominfo_dispose(&info);
+	return s;
+}
+
 static enum dom_state state_of(struct xenb *x, double now, xenstat_domain *d, int id,
 			       struct known *k)
 {
@@ -237,7 +252,7 @@ static enum dom_state state_of(struct xenb *x, double now, xenstat_domain *d, in
 	if (xenstat_domain_crashed(d))
 		return DS_CRASHED;
 	if (xenstat_domain_shutdown(d))
-		return DS_SHUTDOWN;
+		return suspended(x, id) ? DS_PAUSED : DS_SHUTDOWN;
 	if (xenstat_domain_paused(d))
 		return DS_PAUSED;
 	if (id == 0)

@@ -30,6 +30,8 @@ struct xenstat_domain {
 	unsigned id;
 	char name[48];
 	uint32_t start;            /* what libxl_vm_get_start_time answers */
+	unsigned shutdown;         /* shut down, and why (libxl_domain_info) */
+	libxl_shutdown_reason reason;
 };
 
 static struct xenstat_handle the_xst;
@@ -175,7 +177,7 @@ unsigned long long xenstat_domain_cur_mem(xenstat_domain *d) { (void)d; return 4
 unsigned long long xenstat_domain_max_mem(xenstat_domain *d) { (void)d; return 48ull << 20; }
 unsigned int xenstat_domain_dying(xenstat_domain *d) { (void)d; return 0; }
 unsigned int xenstat_domain_crashed(xenstat_domain *d) { (void)d; return 0; }
-unsigned int xenstat_domain_shutdown(xenstat_domain *d) { (void)d; return 0; }
+unsigned int xenstat_domain_shutdown(xenstat_domain *d) { return d->shutdown; }
 unsigned int xenstat_domain_paused(xenstat_domain *d) { (void)d; return 0; }
 unsigned int xenstat_domain_num_networks(xenstat_domain *d) { (void)d; return 0; }
 xenstat_network *xenstat_domain_network(xenstat_domain *d, unsigned int i) { (void)d; (void)i; return NULL; }
@@ -212,6 +214,20 @@ int libxl_domain_sched_params_get(libxl_ctx *ctx, uint32_t domid, libxl_domain_s
 int libxl_domain_sched_params_set(libxl_ctx *ctx, uint32_t domid, const libxl_domain_sched_params *p)
 {
 	(void)ctx; (void)domid; (void)p;
+	return 0;
+}
+void libxl_dominfo_init(libxl_dominfo *p) { memset(p, 0, sizeof *p); }
+void libxl_dominfo_dispose(libxl_dominfo *p) { (void)p; }
+int libxl_domain_info(libxl_ctx *ctx, libxl_dominfo *info, uint32_t domid)
+{
+	const struct xenstat_domain *d = dom_by_id(domid);
+
+	(void)ctx;
+	if (!d)
+		return -1;
+	info->domid = domid;
+	info->shutdown = d->shutdown != 0;
+	info->shutdown_reason = d->reason;
 	return 0;
 }
 void libxl_postfork_child_noexec(libxl_ctx *ctx) { (void)ctx; }
@@ -403,6 +419,28 @@ static void test_start_time(void)
 	backend_close(b);
 }
 
+/* xl save (a move to another machine) suspends a guest: Xen says it is
+ * shut down, with the reason "suspend".  It shows as paused, and is not
+ * cleaned up; a guest that powered off is. */
+static void test_suspended(void)
+{
+	struct backend *b;
+	struct dom_sample o;
+	struct xenstat_domain *d;
+
+	host_reset();
+	d = host_add(5, "debian-1", 1000);
+	b = open_host();
+	d->shutdown = 1;
+	d->reason = LIBXL_SHUTDOWN_REASON_SUSPEND;
+	sample(b, 1100, 5, &o);
+	CHECK(o.state == DS_PAUSED, "a guest suspended for xl save shows as paused (state %d)", (int)o.state);
+	d->reason = LIBXL_SHUTDOWN_REASON_POWEROFF;
+	sample(b, 1101, 5, &o);
+	CHECK(o.state == DS_SHUTDOWN, "a guest that powered off shows as shut down (state %d)", (int)o.state);
+	backend_close(b);
+}
+
 /* A guest without an agent, watched for ten minutes the way livetop
  * does (poll every 100 ms, a snapshot every second): its state key is
  * read every 100 ms while it may be booting, then every few seconds; an
@@ -516,6 +554,7 @@ int main(void)
 	test_dom0_record();
 	test_ping();
 	test_start_time();
+	test_suspended();
 	test_poll_backoff();
 	test_many_domains();
 	test_launch_queue();
