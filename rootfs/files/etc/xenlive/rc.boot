@@ -169,3 +169,18 @@ xl info > /run/xenlive/xl-info 2>&1 || fail "xl info failed: $(tail -n1 /run/xen
 xen=$(awk -F': *' '$1 ~ /^xen_version/ { print $2 }' /run/xenlive/xl-info)
 free=$(awk -F': *' '$1 ~ /^free_memory/ { print $2 }' /run/xenlive/xl-info)
 say "ready: Xen $xen, ${free:-?} MiB free, medium ${medium:-none}"
+
+# --- LAN mode, when the menu's LAN entry asked for it ----------------------------
+# (after ready, in the background: a card's link and the LAN's DHCP server
+# can take seconds; livetop shows LAN mode once it is on, and
+# /run/xenlive/lan-boot.log keeps what xenlive-lan said)
+if [ "${XENLIVE_LAN:-}" = 1 ]; then
+	(
+		i=0
+		until xenlive-lan on > /run/xenlive/lan-boot.log 2>&1; do
+			i=$((i + 1))
+			[ $i -lt 10 ] || break
+			sleep 3
+		done
+	) < /dev/null > /dev/null 2>&1 &
+fi
