@@ -21,30 +21,12 @@
 # shellcheck disable=SC2015,SC2054
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/isotest.sh
+. tests/lib/screen.sh
 SHOTS=out/screens
 mkdir -p "$SHOTS"
 
-# vcs: the screen's text (tty1, what the person sees) into $TMPD/vcs, one
-# line per screen row
-vcs() {
-	qemu_cmd 30 'set -- $(stty -F /dev/tty1 size); echo "SIZE $2x$1"; fold -w "$2" /dev/vcs1; echo' ||
-		{ : > "$TMPD/vcs"; return 1; }
-	printf '%s\n' "$QEMU_OUT" > "$TMPD/vcs"
-}
-# wait_vcs AWK_PROGRAM SECONDS: polls the screen text until the awk program
-# prints something (a row's selection mark '>' is taken off first, so $2 is
-# always a row's NAME, $3 its DISTRO, $4 its STATE)
-wait_vcs() {
-	local end=$(( $(date +%s) + $2 ))
-	while [ "$(date +%s)" -lt "$end" ]; do
-		vcs && [ -n "$(awk "{ sub(/^>/, \" \") } $1" "$TMPD/vcs")" ] && return 0
-		sleep 2
-	done
-	return 1
-}
 # a dom0 command: the driver of each network card, one line
 NIC_DRIVERS='for n in /sys/class/net/*/device/driver; do basename "$(readlink "$n")"; done | sort | tr "\n" " "; echo'
-show_vcs() { echo "---- screen text (tty1) ----"; sed 's/ *$//' "$TMPD/vcs" | grep -v '^$' | head -n 40; echo "---- end ----"; }
 # shot NAME: a screenshot, read back with OCR into $TMPD/NAME.txt
 shot() {
 	local png=$SHOTS/$1.png

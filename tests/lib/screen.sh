@@ -1,0 +1,26 @@
+# shellcheck shell=bash
+# The screen's text (tty1, what a person sees) of the current QEMU machine,
+# read in dom0 from /dev/vcs1 over the serial console (after tests/lib/qemu.sh
+# and tests/lib/check.sh, for $TMPD):
+#   vcs                   the screen into $TMPD/vcs, one line per screen row
+#                         (first line "SIZE COLSxROWS")
+#   wait_vcs AWK SECONDS  polls the screen until the awk program prints
+#                         something (a row's selection mark '>' is taken off
+#                         first, so $2 is always a row's NAME, $3 its DISTRO,
+#                         $4 its STATE)
+#   show_vcs              prints the last screen read, for a failure
+# shellcheck disable=SC2016  # $ in single quotes is expanded in dom0
+vcs() {
+	qemu_cmd 30 'set -- $(stty -F /dev/tty1 size); echo "SIZE $2x$1"; fold -w "$2" /dev/vcs1; echo' ||
+		{ : > "$TMPD/vcs"; return 1; }
+	printf '%s\n' "$QEMU_OUT" > "$TMPD/vcs"
+}
+wait_vcs() {
+	local end=$(( $(date +%s) + $2 ))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		vcs && [ -n "$(awk "{ sub(/^>/, \" \") } $1" "$TMPD/vcs")" ] && return 0
+		sleep 2
+	done
+	return 1
+}
+show_vcs() { echo "---- screen text (tty1) ----"; sed 's/ *$//' "$TMPD/vcs" | grep -v '^$' | head -n 40; echo "---- end ----"; }
