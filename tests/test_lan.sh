@@ -4,8 +4,12 @@
 # them (xenlive-migrate).  A's Debian guest runs a counter and a 10 ms ping
 # to a guest on B; it moves to B: there it is ready, its counter went on, its
 # address is the same, its ping log shows the pause; A's memory is free.
-# Then it moves back.  Refused moves (wrong code, another build, B not in LAN
-# mode, B's receiver gone mid-way) leave it running where it was.
+# Then it moves back, with livetop's m key on B's screen (keys typed with
+# QEMU's sendkey, the screen read from /dev/vcs1), and A tells its arrival.
+# Refused moves (wrong code, another build, B not in LAN mode, B's receiver
+# gone mid-way) leave it running where it was.  B boots the menu's LAN mode
+# entry (LAN mode on by itself, shown by livetop); A turns it on by hand,
+# after a try under B's name, which is refused.
 # Machine b gets a DMI UUID (-uuid), so it is xenlive-b with its own block
 # of guest addresses; machine a has none and is xenlive-a.
 # shellcheck disable=SC2015,SC2016
@@ -13,10 +17,12 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/check.sh
 . tests/lib/qemu.sh
 . tests/lib/lan.sh
+. tests/lib/screen.sh
 ISO=${LAN_ISO:-out/xenlive.iso}
 [ -f "$ISO" ] || { fail "no $ISO (make first)"; finish; }
 trap 'qemu_cleanup' EXIT
-lan_pair "$ISO" 1536 || { fail "the two machines did not come up"; finish; }
+# b boots the menu's LAN mode entry: LAN mode comes on by itself after ready
+lan_pair "$ISO" 1536 l || { fail "the two machines did not come up"; finish; }
 
 qemu_use a
 qemu_cmd 20 'hostname; xenlive-lan status; netstat -ltn | grep -c ":7373 "'
@@ -28,15 +34,29 @@ echo "$QEMU_OUT" | grep -q 'LAN mode is off here' && echo "$QEMU_OUT" | grep -q 
 	pass "a move with LAN mode off is refused: $(echo "$QEMU_OUT" | grep -m1 -o 'xenlive-migrate:.*')" ||
 	fail "move with LAN mode off: $(echo "$QEMU_OUT" | tr '\n' ' ')"
 
-lan_on b
-code_b=$LAN_CODE addr_b=$LAN_ADDR
+qemu_use b
+qemu_cmd 60 'for i in $(seq 50); do grep -q "^code " /run/xenlive/lan-boot.log 2>/dev/null && break; sleep 1; done; cat /run/xenlive/lan-boot.log'
+code_b=$(echo "$QEMU_OUT" | sed -n 's/^code \([0-9]*\)$/\1/p')
+addr_b=$(echo "$QEMU_OUT" | sed -n 's/^address \([0-9.]*\)$/\1/p')
 echo "$QEMU_OUT" | grep -qx 'name xenlive-b' && [ -n "$code_b" ] && [ -n "$addr_b" ] &&
-	pass "xenlive-lan on (b): name xenlive-b, address $addr_b, code $code_b" ||
-	fail "xenlive-lan on (b): $(echo "$QEMU_OUT" | tr '\n' ' ')"
+	pass "b, booted from the menu's LAN mode entry, turned LAN mode on by itself: name xenlive-b, address $addr_b, code $code_b" ||
+	fail "LAN mode from b's boot entry: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+if wait_vcs "/LAN: [a-z0-9]+ $addr_b code $code_b/ { print }" 30; then
+	pass "livetop on b's screen shows LAN mode: $(grep -o 'LAN: .*' "$TMPD/vcs" | head -n1 | sed 's/  *$//')"
+else
+	fail "livetop on b's screen shows no LAN line"; show_vcs
+fi
 qemu_cmd 10 "netstat -ltn | grep ':7373 '"
 echo "$QEMU_OUT" | grep -q "$addr_b:7373 " && ! echo "$QEMU_OUT" | grep -q '0.0.0.0:7373' &&
 	pass "b's receiver listens on its LAN address only: $(echo "$QEMU_OUT" | awk '{ print $4 }')" ||
 	fail "b's receiver: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+# a machine of the same letter as one already on the cable stays out
+qemu_use a
+qemu_cmd 60 'hostname xenlive-b; xenlive-lan on; echo RC=$?; hostname xenlive-a; xenlive-lan status'
+echo "$QEMU_OUT" | grep -q "xenlive-lan: the machine at $addr_b is xenlive-b too" && echo "$QEMU_OUT" | grep -q '^RC=1' &&
+	echo "$QEMU_OUT" | grep -qx 'LAN mode off' &&
+	pass "a second xenlive-b on the cable is refused LAN mode: $(echo "$QEMU_OUT" | grep -m1 -o 'xenlive-lan:.*')" ||
+	fail "a second xenlive-b on the cable: $(echo "$QEMU_OUT" | tr '\n' ' ')"
 lan_on a
 code_a=$LAN_CODE
 echo "$QEMU_OUT" | grep -q "^xenlive-b $addr_b\$" &&
@@ -134,14 +154,29 @@ awk -v g="${gap:-0}" 'BEGIN { exit !(g >= 1) }' &&
 	pass "its ping log shows the pause: the longest time between two replies is $gap s" ||
 	fail "no pause in debian-1's ping log (longest gap '$gap' s)"
 
-# and back
-qemu_cmd 240 "xenlive-migrate debian-1 xenlive-a --code $code_a; echo RC=\$?"
-out=$QEMU_OUT
+# and back, from livetop on b's screen, as a person would: End selects the
+# newest guest (debian-1), m, a's code, Enter
+qemu_use b
+if wait_vcs '/LAN: .*peers: .*xenlive-a/ { print }' 40; then
+	pass "livetop on b lists xenlive-a as a peer"
+else
+	fail "livetop on b does not list xenlive-a"; show_vcs
+fi
+# shellcheck disable=SC2046 # words wanted: one key per digit
+qemu_qmp sendkey end m && sleep 2 && qemu_qmp sendkey $(echo "$code_a" | fold -w1) ret
+if wait_vcs '/debian-1 moved to xenlive-a in [0-9.]+ s/ { print }' 240; then
+	pass "m in livetop on b moved debian-1 back: $(grep -o 'debian-1 moved to xenlive-a in [0-9.]* s[^|]*' "$TMPD/vcs" | head -n1 | sed 's/  *$//')"
+else
+	fail "m in livetop on b did not move debian-1 back"; show_vcs
+fi
 qemu_use a
-qemu_cmd 60 'xenlive-wait debian-1 30 && sleep 1 && echo IP=$(xenstore-read /local/domain/$(xl domid debian-1)/data/xenlive/ip)'
-echo "$out" | grep -q '^debian-1 moved to xenlive-a' && echo "$QEMU_OUT" | grep -q '^debian-1 ready after' && echo "$QEMU_OUT" | grep -qx "IP=$ip_g" &&
-	pass "and back to a: $(echo "$out" | grep -m1 'moved to'), ready there with $ip_g" ||
-	fail "the move back to a: $(echo "$out" | tr '\n' ' ') / $(echo "$QEMU_OUT" | tr '\n' ' ')"
+qemu_cmd 60 'xenlive-wait debian-1 30 && sleep 1 && echo IP=$(xenstore-read /local/domain/$(xl domid debian-1)/data/xenlive/ip); cat /run/xenlive/lan/events'
+echo "$QEMU_OUT" | grep -q '^debian-1 ready after' && echo "$QEMU_OUT" | grep -qx "IP=$ip_g" &&
+	pass "and back on a, ready there with $ip_g" ||
+	fail "debian-1 back on a: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+echo "$QEMU_OUT" | grep -qE '^debian-1 arrived from xenlive-b in [0-9.]+ s$' &&
+	pass "a's LAN events (what its livetop shows) say: $(echo "$QEMU_OUT" | grep -m1 'arrived from')" ||
+	fail "a's LAN events: $(echo "$QEMU_OUT" | tr '\n' ' ')"
 
 # b leaves LAN mode: nothing listens, a sees no peer, a move is refused
 qemu_use b

@@ -1,31 +1,39 @@
 # shellcheck shell=bash
 # Two xenlive machines on one cable, for test_lan and the bench (after
 # tests/lib/qemu.sh): QEMU's socket network on 127.0.0.1, e1000 cards.
-#   lan_pair ISO MIB    boots a (listening) and b (connecting, with a DMI UUID,
-#                       so it is xenlive-b) to dom0's root shell; returns 1 when
-#                       one does not come up
+#   lan_pair ISO MIB [B_KEY]
+#                       boots a (listening) and b (connecting, with a DMI UUID,
+#                       so it is xenlive-b) to dom0's root shell on the serial
+#                       console; returns 1 when one does not come up.  a boots
+#                       the menu's root-shell entry (hotkey h); b the entry of
+#                       B_KEY (default h; l: LAN mode, with livetop on both
+#                       consoles, left with q y on the serial one)
 #   lan_on NAME         xenlive-lan on in NAME: sets LAN_CODE and LAN_ADDR
 lan_pair() {
-	local iso=$1 mib=$2 port
+	local iso=$1 mib=$2 key_b=${3:-h} port
 	port=$((20000 + $$ % 20000))
 	while ss -ltn | grep -q ":$port "; do port=$((port + 1)); done
-	_lan_boot a "$iso" "$mib" -netdev "socket,id=n,listen=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0a
-	_lan_boot b "$iso" "$mib" -netdev "socket,id=n,connect=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0b \
+	_lan_boot a h "$iso" "$mib" -netdev "socket,id=n,listen=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0a
+	_lan_boot b "$key_b" "$iso" "$mib" -netdev "socket,id=n,connect=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0b \
 		-uuid 5a1e0b1d-1111-2222-3333-444455556666
-	_lan_up a && _lan_up b
+	_lan_up a h && _lan_up b "$key_b"
 }
-_lan_boot() {  # NAME ISO MIB QEMU_ARGS...: started, its menu answered
-	local name=$1 iso=$2 mib=$3
-	shift 3
+_lan_boot() {  # NAME KEY ISO MIB QEMU_ARGS...: started, its menu entry chosen
+	local name=$1 key=$2 iso=$3 mib=$4
+	shift 4
 	qemu_start "$name" -m "$mib" -drive "file=$iso,media=cdrom,readonly=on" -boot d "$@"
-	qemu_wait 'Automatic boot in' 60 "$name's boot menu" && qemu_send $'h\r'
+	qemu_wait 'Automatic boot in' 60 "$name's boot menu" && qemu_send "$key"$'\r'
 }
 # (ash wraps a line at the 80 columns it assumes on a serial console, and
 # redraws it: a wide line keeps long commands as they were typed)
-_lan_up() {
+_lan_up() {  # NAME KEY
 	qemu_use "$1"
-	qemu_wait 'xenlive: ready' 180 "$1 ready" && qemu_wait 'xenlive# ' 30 "$1's prompt" &&
-		sleep 1 && qemu_cmd 10 'stty cols 1000 rows 50'
+	qemu_wait 'xenlive: ready' 180 "$1 ready" || return 1
+	if [ "$2" != h ]; then
+		qemu_wait ' livetop ' 60 "livetop on $1's serial console" || return 1
+		qemu_send q; sleep 1; qemu_send y
+	fi
+	qemu_wait 'xenlive# ' 30 "$1's prompt" && sleep 1 && qemu_cmd 10 'stty cols 1000 rows 50'
 }
 
 export LAN_CODE="" LAN_ADDR=""   # set by lan_on
