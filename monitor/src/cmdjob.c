@@ -9,13 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int cmdjob_start(struct cmdjob *j, char *const argv[], char *err, size_t errlen)
+pid_t cmdjob_fork(int p[2], char *err, size_t errlen)
 {
-	int p[2];
 	pid_t pid;
 
-	memset(j, 0, sizeof *j);
-	j->fd = -1;
 	if (pipe(p)) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
@@ -28,6 +25,24 @@ int cmdjob_start(struct cmdjob *j, char *const argv[], char *err, size_t errlen)
 		close(p[1]);
 		return -1;
 	}
+	if (pid > 0) {
+		close(p[1]);
+		fcntl(p[0], F_SETFL, O_NONBLOCK);
+		fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	}
+	return pid;
+}
+
+int cmdjob_start(struct cmdjob *j, char *const argv[], char *err, size_t errlen)
+{
+	int p[2];
+	pid_t pid;
+
+	memset(j, 0, sizeof *j);
+	j->fd = -1;
+	pid = cmdjob_fork(p, err, errlen);
+	if (pid < 0)
+		return -1;
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
 
@@ -52,9 +67,6 @@ int cmdjob_start(struct cmdjob *j, char *const argv[], char *err, size_t errlen)
 		dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	close(p[1]);
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	j->pid = pid;
 	j->fd = p[0];
 	return 0;

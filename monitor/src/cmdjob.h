@@ -26,6 +26,13 @@ struct cmdjob {
  * -1 with a one-line err when it cannot start (the job is then not
  * running). */
 int cmdjob_start(struct cmdjob *j, char *const argv[], char *err, size_t errlen);
+/* A pipe, then fork (stdio flushed first): 0 in the child, with both
+ * ends of p open; the child's pid in the parent, with p[1] closed and
+ * p[0] the read end, non-blocking and close-on-exec.  -1 with a one-line
+ * err ("pipe: ..." or "fork: ...") and no end open when either fails.
+ * cmdjob_start uses it, and so do the Xen backend's helpers (xen_jobs.c),
+ * which fork without exec. */
+pid_t cmdjob_fork(int p[2], char *err, size_t errlen);
 static inline bool cmdjob_running(const struct cmdjob *j) { return j->pid > 0; }
 /* Read what it wrote so far; once it has ended, true with its exit
  * status in *rc (0 = success; 127 = could not exec; 128+N = signal N)

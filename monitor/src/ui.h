@@ -54,6 +54,9 @@ void ui_console(struct ui *u, const struct row *r);
 
 /* ui_keys.c: one key press in the current mode. */
 void ui_key(struct ui *u, int ch);
+/* A digit typed into buf (at most max digits; buf holds max + 1 bytes)
+ * or Backspace taking the last one off: true when it did either. */
+bool ui_digit_input(char *buf, size_t max, int ch);
 /* The action table, read-only (for its tests): the i-th entry's keys
  * (0-terminated), name as help and man page spell it, and its spelling on
  * the widest key bar (NULL when it is not there). false past the end. */

@@ -392,10 +392,42 @@ static void box_at(int y, int x, int h, int w)
 	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
 }
 
+/* A picker w wide in the middle of the screen: title on its top edge, n
+ * choices numbered from 1 (line writes the i-th one's text, from items),
+ * and "Esc  cancel". */
+static void draw_picker(struct ui *u, int w, const char *title, int n,
+			void (*line)(const void *items, int i, char *buf, size_t len), const void *items)
+{
+	int h = n + 4, y = (LINES - h) / 2, x = (COLS - w) / 2;
+	char text[512];
+
+	box_at(y, x, h, w);
+	put(y, x + 2, w - 4, title, false, u->o->utf8);
+	for (int i = 0; i < n; i++) {
+		line(items, i, text, sizeof text);
+		putf(y + 1 + i, x + 2, w - 4, u->o->utf8, "%d  %s", i + 1, text);
+	}
+	put(y + h - 2, x + 2, w - 4, "Esc  cancel", false, u->o->utf8);
+}
+
+static void ping_line(const void *items, int i, char *buf, size_t len)
+{
+	const struct row *const *t = items;
+
+	snprintf(buf, len, "%s (domain %d)", t[i]->name, t[i]->id);
+}
+
+static void peer_line(const void *items, int i, char *buf, size_t len)
+{
+	const struct lan_peer *const *p = items;
+
+	snprintf(buf, len, "%s (%s)", p[i]->name, p[i]->addr);
+}
+
 static void draw_popup(struct ui *u)
 {
 	int w = 44, h, y, x;
-	char what[64];
+	char what[64], title[512];
 
 	if (u->mode == M_WORK) {
 		h = (int)ui_n_work_items + 4;
@@ -413,28 +445,14 @@ static void draw_popup(struct ui *u)
 		const struct row *t[9];
 		int n = ui_ping_targets(u, t);
 
-		h = n + 4;
-		y = (LINES - h) / 2;
-		x = (COLS - w) / 2;
-		box_at(y, x, h, w);
-		putf(y, x + 2, w - 4, u->o->utf8, " %s pings which guest? ", u->target);
-		for (int i = 0; i < n; i++)
-			putf(y + 1 + i, x + 2, w - 4, u->o->utf8, "%d  %s (domain %d)", i + 1, t[i]->name,
-			     t[i]->id);
-		put(y + h - 2, x + 2, w - 4, "Esc  cancel", false, u->o->utf8);
+		snprintf(title, sizeof title, " %s pings which guest? ", u->target);
+		draw_picker(u, w, title, n, ping_line, t);
 	} else if (u->mode == M_MOVE_PEER) {
 		const struct lan_peer *p[LAN_PEERS_MAX];
 		int n = (int)ui_move_targets(u, p);
 
-		h = n + 4;
-		y = (LINES - h) / 2;
-		x = (COLS - w) / 2;
-		box_at(y, x, h, w);
-		putf(y, x + 2, w - 4, u->o->utf8, " Move %s to which machine? ", u->target);
-		for (int i = 0; i < n; i++)
-			putf(y + 1 + i, x + 2, w - 4, u->o->utf8, "%d  %s (%s)", i + 1, p[i]->name,
-			     p[i]->addr);
-		put(y + h - 2, x + 2, w - 4, "Esc  cancel", false, u->o->utf8);
+		snprintf(title, sizeof title, " Move %s to which machine? ", u->target);
+		draw_picker(u, w, title, n, peer_line, p);
 	}
 }
 

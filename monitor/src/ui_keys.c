@@ -346,16 +346,27 @@ static void key_confirm_destroy(struct ui *u, int ch)
 		app_log(u->a, "%s kept", u->target);
 }
 
+bool ui_digit_input(char *buf, size_t max, int ch)
+{
+	size_t n = strlen(buf);
+
+	if (ch >= '0' && ch <= '9' && n < max) {
+		buf[n] = (char)ch;
+		buf[n + 1] = '\0';
+		return true;
+	}
+	if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
+		buf[n - 1] = '\0';
+		return true;
+	}
+	return false;
+}
+
 static void key_cap(struct ui *u, int ch)
 {
-	size_t n = strlen(u->input);
-
-	if (ch >= '0' && ch <= '9' && n < 3) {
-		u->input[n] = (char)ch;
-		u->input[n + 1] = '\0';
-	} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
-		u->input[n - 1] = '\0';
-	} else if (ch == KEY_ESC) {
+	if (ui_digit_input(u->input, 3, ch))
+		return;
+	if (ch == KEY_ESC) {
 		u->mode = M_NORMAL;
 	} else if (enter(ch)) {
 		u->mode = M_NORMAL;

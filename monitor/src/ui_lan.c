@@ -87,18 +87,14 @@ void ui_move_peer(struct ui *u, int ch)
 
 void ui_move_code(struct ui *u, int ch)
 {
-	size_t n = strlen(u->input);
 	int i;
 
-	if (ch >= '0' && ch <= '9' && n < CODE_LEN) {
-		u->input[n] = (char)ch;
-		u->input[n + 1] = '\0';
-	} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) {
-		u->input[n - 1] = '\0';
-	} else if (ch == KEY_ESC) {
+	if (ui_digit_input(u->input, CODE_LEN, ch))
+		return;
+	if (ch == KEY_ESC) {
 		u->mode = M_NORMAL;
 		app_log(u->a, "%s stays here", u->target);
-	} else if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && n == CODE_LEN) {
+	} else if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && strlen(u->input) == CODE_LEN) {
 		u->mode = M_NORMAL;
 		i = model_find(&u->a->m, u->target);
 		if (i < 0 || u->a->m.rows[i].id != u->target_id)

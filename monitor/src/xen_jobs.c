@@ -5,6 +5,7 @@
  * wait in a queue (shown as launches in flight) and start as others end.
  * State and messages: backend_xen_int.h. */
 #include "backend_xen_int.h"
+#include "cmdjob.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -50,27 +51,14 @@ static void __attribute__((noreturn)) child_run(struct xenb *x, struct job *j, i
 static int job_start(struct xenb *x, struct job *j, char *err, size_t errlen)
 {
 	int p[2];
-	pid_t pid;
+	pid_t pid = cmdjob_fork(p, err, errlen);
 
-	if (pipe(p)) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
+	if (pid < 0)
 		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		return -1;
-	}
 	if (pid == 0) {
 		close(p[0]);
 		child_run(x, j, p[1]);
 	}
-	close(p[1]);
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	j->pid = pid;
 	j->fd = p[0];
 	j->outlen = 0;

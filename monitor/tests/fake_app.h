@@ -7,6 +7,9 @@
 #include "app.h"
 #include "backend_fake.h"
 
+#include <stdbool.h>
+#include <string.h>
+
 static double fake_now;
 
 static double clock_now(void *ctx)
@@ -35,6 +38,24 @@ static void fake_app_open(struct app *a, const char *catalogue, const char *path
 	catalog_parse(catalogue, path, &a->cat, err, sizeof err);
 	fake_set_boot_secs(a->be, boot_secs);
 	app_refresh(a);
+}
+
+/* The log's newest line ("" when empty); inline, as not every test uses
+ * these two. */
+static inline const char *newest(const struct app *a)
+{
+	const struct log_entry *e = model_log_get(&a->m, 0);
+
+	return e ? e->text : "";
+}
+
+/* Whether any line of the log contains text. */
+static inline bool log_has(const struct app *a, const char *text)
+{
+	for (size_t i = 0; model_log_get(&a->m, i); i++)
+		if (strstr(model_log_get(&a->m, i)->text, text))
+			return true;
+	return false;
 }
 
 #endif

@@ -22,21 +22,6 @@ static void tick(struct app *a, double secs)
 	app_reap(a);
 }
 
-static const char *newest(const struct app *a)
-{
-	const struct log_entry *e = model_log_get(&a->m, 0);
-
-	return e ? e->text : "";
-}
-
-static bool log_has(const struct app *a, const char *text)
-{
-	for (size_t i = 0; model_log_get(&a->m, i); i++)
-		if (strstr(model_log_get(&a->m, i)->text, text))
-			return true;
-	return false;
-}
-
 static const struct row *row(const struct app *a, const char *name)
 {
 	int i = model_find(&a->m, name);

@@ -124,21 +124,6 @@ static bool settle(struct app *a)
 	return false;
 }
 
-static const char *newest(const struct app *a)
-{
-	const struct log_entry *e = model_log_get(&a->m, 0);
-
-	return e ? e->text : "";
-}
-
-static bool log_has(const struct app *a, const char *text)
-{
-	for (size_t i = 0; model_log_get(&a->m, i); i++)
-		if (strstr(model_log_get(&a->m, i)->text, text))
-			return true;
-	return false;
-}
-
 static void file_text(const char *path, char *out, size_t len)
 {
 	FILE *f = fopen(path, "r");
