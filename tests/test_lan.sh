@@ -180,7 +180,7 @@ echo "$QEMU_OUT" | grep -qE '^debian-1 arrived from xenlive-b in [0-9.]+ s$' &&
 
 # b leaves LAN mode: nothing listens, a sees no peer, a move is refused
 qemu_use b
-qemu_cmd 90 'time xenlive-lan off; netstat -ltn | grep -c ":7373 "; ip link show xlan0 > /dev/null 2>&1 && echo VXLAN-LEFT'
+qemu_cmd 90 'xenlive-lan off; netstat -ltn | grep -c ":7373 "; ip link show xlan0 > /dev/null 2>&1 && echo VXLAN-LEFT'
 echo "$QEMU_OUT" | grep -qx 'LAN mode off' && echo "$QEMU_OUT" | grep -qx 0 && ! echo "$QEMU_OUT" | grep -q VXLAN-LEFT &&
 	pass "xenlive-lan off (b): the receiver and the VXLAN are gone" || fail "xenlive-lan off (b): $(echo "$QEMU_OUT" | tr '\n' ' ')"
 refused "$addr_b" "$code_b" 'no xenlive machine in LAN mode answers' "a move to b out of LAN mode"
