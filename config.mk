@@ -42,6 +42,11 @@ SOURCE_DATE_EPOCH ?= 1767225600
 # BRIDGE_NET's /16, which all xenlive machines on one cable share (LAN mode).
 BRIDGE ?= xenbr0
 BRIDGE_NET ?= 10.73.0
+# Netboot (xenlive-serve): on a cable with no DHCP server, the serving
+# machine takes SERVE_NET.1/24 and hands out SERVE_NET.10-.250 to the PCs
+# booting from it (first three octets; with a DHCP server on the cable,
+# that server's addresses are used and SERVE_NET is not).
+SERVE_NET ?= 10.74.0
 # Guests: each distro is a folder guests/ID/ whose descriptor (guests/ID/distro)
 # holds its memory default and minimum (overridden as ID_MEM, ID_MIN_MEM:
 # make DEBIAN_MEM=64) and names the settings its build reads, which are set

@@ -3,8 +3,12 @@
 # Stage 4: the hybrid ISO — boots as CD and as USB disk, on BIOS (isolinux +
 # mboot.c32) and UEFI (a GRUB EFI image using multiboot2).  Menus for both
 # are generated from iso/entries.  Reproducible: same inputs, same bytes.
+# netboot/ holds what a booted xenlive serves to the PCs booting from it
+# (xenlive-serve): pxelinux (BIOS), a GRUB network image (UEFI), their menus
+# (the same entries, with @SERVER@ for the server's address) and "files",
+# the checksums of what a netbooted dom0 fetches into its RAM.
 #   in:  build/hypervisor, build/rootfs, build/guests, iso/entries,
-#        Debian's isolinux, syslinux-common and grub-efi-amd64-bin packages
+#        Debian's isolinux, pxelinux, syslinux-common and grub-efi-amd64-bin packages
 #   out: out/xenlive.iso, out/SHA256SUMS
 STAGE=iso
 . "$(dirname "$0")/../scripts/lib.sh"
@@ -17,13 +21,13 @@ INPUT_TOOLS=(grub-mkimage xorriso mkfs.vfat mcopy)
 INPUT_STAGES=(hypervisor rootfs guests)
 OUTPUTS=("$OUT/xenlive.iso" "$OUT/SHA256SUMS")
 
-mapfile -t debs < <(apt_fetch isolinux syslinux-common grub-efi-amd64-bin)
+mapfile -t debs < <(apt_fetch isolinux pxelinux syslinux-common grub-efi-amd64-bin)
 stage_begin iso "${debs[@]##*/}"
 
 apt_extract "$WORK/pkg" "${debs[@]}"
 pkg=$WORK/pkg
 iso=$WORK/tree
-mkdir -p "$iso/boot/grub" "$iso/isolinux"
+mkdir -p "$iso/boot/grub" "$iso/isolinux" "$iso/netboot"
 cp "$BUILD/hypervisor/xen.gz" "$iso/boot/xen.gz"
 cp "$BUILD/rootfs/vmlinuz" "$iso/boot/vmlinuz"
 cp "$BUILD/rootfs/initrd.img" "$iso/boot/initrd.img"
@@ -130,6 +134,26 @@ touch -d "@$SOURCE_DATE_EPOCH" "$WORK/BOOTX64.EFI"
 export SOURCE_DATE_EPOCH
 mmd -i "$iso/boot/grub/efi.img" ::/EFI ::/EFI/BOOT
 mcopy -m -i "$iso/boot/grub/efi.img" "$WORK/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+
+# --- netboot: what xenlive-serve hands the PCs booting from this one -----------
+# BIOS: pxelinux with the same menu; it loads everything from the TFTP root
+# (the server links boot/ and the isolinux/ modules there), relative paths
+cp "$pkg/usr/lib/PXELINUX/pxelinux.0" "$iso/netboot/"
+sed -e 's|^MENU TITLE .*|& (network boot from @SERVER@)|' -e 's|/isolinux/mboot.c32|mboot.c32|' \
+	-e 's|APPEND /boot/xen.gz|APPEND boot/xen.gz|' -e 's|--- /boot/vmlinuz |--- boot/vmlinuz xenlive.netboot=@SERVER@ |' \
+	-e 's|--- /boot/initrd.img|--- boot/initrd.img|' "$iso/isolinux/isolinux.cfg" > "$iso/netboot/pxelinux.cfg"
+# UEFI: a GRUB network image; it reads (tftp,SERVER)/grub/grub.cfg, the same menu
+sed -e 's|^  module2 /boot/vmlinuz |  module2 /boot/vmlinuz xenlive.netboot=@SERVER@ |' \
+	-e '1i set root=(tftp,@SERVER@)' "$iso/boot/grub/grub.cfg" > "$iso/netboot/grub.cfg"
+grep -q 'xenlive.netboot=@SERVER@' "$iso/netboot/pxelinux.cfg" && grep -q 'xenlive.netboot=@SERVER@' "$iso/netboot/grub.cfg" ||
+	die "the netboot menus lack the server's address (isolinux.cfg or grub.cfg changed shape)"
+grub-mkimage -O x86_64-efi -d "$pkg/usr/lib/grub/x86_64-efi" -p /grub -o "$iso/netboot/grubnetx64.efi" \
+	efinet tftp net multiboot2 gzio normal configfile \
+	serial terminal echo test all_video efi_gop efi_uga video video_fb font gfxterm boot ||
+	die "grub-mkimage (network image) failed"
+# what a netbooted dom0 fetches (xenlive.id first: this build's, or nothing)
+(cd "$iso" && find xenlive.id guests -type f | LC_ALL=C sort | xargs sha256sum) > "$WORK/files"
+mv "$WORK/files" "$iso/netboot/files"
 
 # --- the image ---------------------------------------------------------------------
 normalise_epoch "$iso"

@@ -18,7 +18,7 @@ here=$TOP/rootfs
 # and its manual lists the distro folders (guests/*/distro)
 mapfile -t descriptors < <(cd "$TOP" && printf '%s\n' guests/*/distro)
 INPUT_FILES=(rootfs monitor/src monitor/Makefile monitor/livetop.1.in "${descriptors[@]}" scripts/elf-closure.sh scripts/mod-closure.sh)
-INPUT_VARS=(XEN_VERSION ISO_LABEL BRIDGE BRIDGE_NET SOURCE_DATE_EPOCH)
+INPUT_VARS=(XEN_VERSION ISO_LABEL BRIDGE BRIDGE_NET SERVE_NET SOURCE_DATE_EPOCH)
 INPUT_TOOLS=(gcc libc6-dev libxen-dev libncurses-dev pkg-config groff strip)
 
 kpkg=$(apt_kernel_package)
@@ -188,6 +188,7 @@ stage_file "$root" "$WORK/build-id" etc/xenlive/build-id
 	echo "ISO_LABEL=$ISO_LABEL"
 	echo "BRIDGE=$BRIDGE"
 	echo "BRIDGE_NET=$BRIDGE_NET"
+	echo "SERVE_NET=$SERVE_NET"
 	echo "KERNEL_VERSION=$kver"
 } > "$WORK/config"
 stage_file "$root" "$WORK/config" etc/xenlive/config

@@ -28,10 +28,19 @@ case $BRIDGE in [a-z]*[!a-z0-9_]* | [!a-z]* | '') die "BRIDGE must be a network 
 [ "${#BRIDGE}" -le 15 ] || die "BRIDGE is longer than 15 characters (Linux's limit for an interface name)"
 num STOCK_MEM "$STOCK_MEM"
 num STOCK_MIN_MEM "$STOCK_MIN_MEM"
-IFS=. read -r o1 o2 o3 rest <<< "$BRIDGE_NET"
-for o in "$o1" "$o2" "$o3"; do
-	case $o:$rest in [0-9]: | [1-9][0-9]: | 1[0-9][0-9]: | 2[0-4][0-9]: | 25[0-5]:) ;;
-	*) die "BRIDGE_NET must be the first three octets, e.g. 10.73.0 (got '$BRIDGE_NET')" ;; esac
-done
+# three_octets NAME EXAMPLE: NAME's value is the first three octets of an address
+three_octets() {
+	local o1 o2 o3 rest o
+	IFS=. read -r o1 o2 o3 rest <<< "${!1}"
+	for o in "$o1" "$o2" "$o3"; do
+		case $o:$rest in [0-9]: | [1-9][0-9]: | 1[0-9][0-9]: | 2[0-4][0-9]: | 25[0-5]:) ;;
+		*) die "$1 must be the first three octets, e.g. $2 (got '${!1}')" ;; esac
+	done
+}
+three_octets BRIDGE_NET 10.73.0
+three_octets SERVE_NET 10.74.0
+[ "${SERVE_NET%.*}" != "${BRIDGE_NET%.*}" ] ||
+	die "SERVE_NET=$SERVE_NET lies in the guests' network ${BRIDGE_NET%.*}.0.0/16 (BRIDGE_NET): pick another, e.g. 10.74.0"
+IFS=. read -r _ _ o3 _ <<< "$BRIDGE_NET"
 [ $((o3 % 16)) = 0 ] || die "BRIDGE_NET=$BRIDGE_NET does not start a /20: its third octet must be a multiple of 16 (e.g. 10.73.0, 10.73.16)"
 exit 0

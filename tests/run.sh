@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 quick=(lint scripts monitor agent)
-full=(lint scripts monitor agent rpm build stages boot hardware guests hostile livetop lan bench)
+full=(lint scripts monitor agent rpm build stages boot hardware guests hostile livetop lan netboot bench)
 if [ "${1:-}" = --quick ]; then shift; set -- "${quick[@]}"; fi
 [ $# -gt 0 ] || set -- "${full[@]}"
 

@@ -163,7 +163,7 @@ fi
 # --- configuration and host tools ---------------------------------------------------------
 cfg() { env SUITE=bookworm XEN_VERSION=4.17 MIRROR=http://deb.debian.org/debian DOM0_MEM=256 DOM0_MEM_PCT=6 \
 	DOM0_MEM_CHOICES="384 512" DOM0_VCPUS=2 MENU_TIMEOUT=3 SOURCE_DATE_EPOCH=1 ISO_LABEL=XENLIVE \
-	BRIDGE=xenbr0 BRIDGE_NET=10.73.0 STOCK_MEM=128 STOCK_MIN_MEM=96 "$@" scripts/config-check.sh; }
+	BRIDGE=xenbr0 BRIDGE_NET=10.73.0 SERVE_NET=10.74.0 STOCK_MEM=128 STOCK_MIN_MEM=96 "$@" scripts/config-check.sh; }
 ok "config-check accepts the defaults" cfg
 fails_with "config-check: unknown XEN_VERSION" "unknown XEN_VERSION '4.99' for SUITE bookworm" cfg XEN_VERSION=4.99
 fails_with "config-check: unknown SUITE" "unknown SUITE 'sid'" cfg SUITE=sid
@@ -171,6 +171,8 @@ fails_with "config-check: DOM0_MEM not a number" "DOM0_MEM must be a number" cfg
 fails_with "config-check: DOM0_MEM_PCT not a percentage" "DOM0_MEM_PCT must be a whole percentage, not '5.5'" cfg DOM0_MEM_PCT=5.5
 fails_with "config-check: DOM0_MEM_PCT too large" "DOM0_MEM_PCT=60 is too large" cfg DOM0_MEM_PCT=60
 fails_with "config-check: BRIDGE_NET not the start of a /20" "BRIDGE_NET=10.73.5 does not start a /20" cfg BRIDGE_NET=10.73.5
+fails_with "config-check: SERVE_NET not three octets" "SERVE_NET must be the first three octets, e.g. 10.74.0 (got '10.74')" cfg SERVE_NET=10.74
+fails_with "config-check: SERVE_NET inside the guests' network" "SERVE_NET=10.73.200 lies in the guests' network 10.73.0.0/16" cfg SERVE_NET=10.73.200
 fails_with "config-check: bad ISO label" "ISO_LABEL must be" cfg ISO_LABEL=bad-label
 fails_with "config-check: a bridge name with a space" "BRIDGE must be a network interface name" cfg BRIDGE="br 1"
 fails_with "config-check: a bridge name over 15 characters" "BRIDGE is longer than 15" cfg BRIDGE=xenbridge0123456

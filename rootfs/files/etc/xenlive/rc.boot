@@ -69,6 +69,7 @@ modprobe -q -a ata_piix ata_generic ahci sr_mod isofs sd_mod xhci_pci ehci_pci o
 	usb_storage uas nvme 2>/dev/null &
 medium_modules=$!
 coldplug &
+coldplug_pid=$!
 
 # --- Xen toolstack ---------------------------------------------------------
 load xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback loop bridge overlay squashfs \
@@ -147,20 +148,66 @@ try_medium() {  # try_medium DEV: mount DEV if it is this build's medium
 	umount /media/xenlive
 	return 1
 }
-i=0
-while [ -z "$medium" ] && [ $i -lt 100 ]; do   # USB sticks enumerate slowly: 20 s
-	dev=$(findfs "LABEL=$ISO_LABEL" 2>/dev/null)
-	[ -n "$dev" ] && try_medium "$dev" && break
-	for dev in /dev/sr[0-9]* /dev/sd[a-z] /dev/sd[a-z][0-9]* /dev/nvme[0-9]n[0-9]* /dev/vd[a-z]*; do
-		[ -b "$dev" ] && try_medium "$dev" && break 2
-	done
-	i=$((i + 1))
-	sleep 0.2
-done
-if [ -n "$medium" ]; then
-	say "boot medium $medium (LABEL=$ISO_LABEL) mounted read-only on /media/xenlive"
+# net_medium SERVER: a netbooted machine (xenlive.netboot=SERVER, set by the
+# menu xenlive-serve hands out) copies the server's medium into RAM: the
+# files its netboot/files lists (the guests), checked against their sums,
+# after the server's xenlive.id, which must be this build's.  Then it needs
+# the server no more: pulling the cable loses nothing.
+net_medium() {
+	srv=$1 dir=/media/xenlive list=/run/xenlive/netboot-files
+	wait "$coldplug_pid"   # the network card's driver
+	. /usr/lib/xenlive/nic
+	nic=$(pick_nic 100) || { fail "netboot: no wired network card with a cable; guests from $srv are unavailable"; return 1; }
+	# shellcheck disable=SC2046 # words wanted: ADDRESS PREFIX SERVER
+	set -- $(dhcp_lease "$nic" 10)
+	[ -n "${1:-}" ] || { fail "netboot: no DHCP server answered on $nic; guests from $srv are unavailable"; return 1; }
+	ip addr add "$1/$2" dev "$nic" || { fail "netboot: cannot give $nic the address $1"; return 1; }
+	echo "$srv $nic $1" > /run/xenlive/netboot
+	mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$dir" || { fail "netboot: cannot make a RAM disk for the guests"; return 1; }
+	got=$(wget -q -T 20 -O - "http://$srv/xenlive.id" 2>/dev/null | head -c 64 | tr -c '0-9a-z\n' '?')
+	if [ "$got" != "$(cat /etc/xenlive/build-id)" ]; then
+		umount "$dir"
+		fail "netboot: the server at $srv serves build ${got:-nothing}, this is build $(cat /etc/xenlive/build-id); guests are unavailable"
+		return 1
+	fi
+	if ! wget -q -T 20 -O "$list" "http://$srv/netboot/files" 2>/dev/null; then
+		umount "$dir"; fail "netboot: cannot fetch http://$srv/netboot/files; guests are unavailable"; return 1
+	fi
+	# every line "SHA256  PATH", PATH relative, of safe characters, no ".."
+	if grep -qvE '^[0-9a-f]{64}  [A-Za-z0-9_][A-Za-z0-9._/-]*$' "$list" || grep -q '\.\.' "$list"; then
+		umount "$dir"; fail "netboot: http://$srv/netboot/files is not a list of checksums; guests are unavailable"; return 1
+	fi
+	while read -r _ path; do
+		case $path in */*) mkdir -p "$dir/${path%/*}" ;; esac
+		wget -q -T 30 -O "$dir/$path" "http://$srv/$path" 2>/dev/null || { bad=$path; break; }
+	done < "$list"
+	if [ -n "${bad:-}" ] || ! (cd "$dir" && sha256sum -c -s "$list"); then
+		umount "$dir"
+		fail "netboot: ${bad:+http://$srv/$bad did not arrive; }what came from $srv does not match its checksums; guests are unavailable"
+		return 1
+	fi
+	mount -o remount,ro "$dir"
+	medium=http://$srv/
+	say "boot medium $medium (netboot on $nic, address $1): $(du -sm "$dir" | cut -f1) MiB copied into RAM"
+}
+if [ -n "${XENLIVE_NETBOOT:-}" ]; then
+	net_medium "$XENLIVE_NETBOOT"
 else
-	fail "boot medium not found (no device with LABEL=$ISO_LABEL and this build's id); guests from the CD are unavailable"
+	i=0
+	while [ -z "$medium" ] && [ $i -lt 100 ]; do   # USB sticks enumerate slowly: 20 s
+		dev=$(findfs "LABEL=$ISO_LABEL" 2>/dev/null)
+		[ -n "$dev" ] && try_medium "$dev" && break
+		for dev in /dev/sr[0-9]* /dev/sd[a-z] /dev/sd[a-z][0-9]* /dev/nvme[0-9]n[0-9]* /dev/vd[a-z]*; do
+			[ -b "$dev" ] && try_medium "$dev" && break 2
+		done
+		i=$((i + 1))
+		sleep 0.2
+	done
+	if [ -n "$medium" ]; then
+		say "boot medium $medium (LABEL=$ISO_LABEL) mounted read-only on /media/xenlive"
+	else
+		fail "boot medium not found (no device with LABEL=$ISO_LABEL and this build's id); guests from the CD are unavailable"
+	fi
 fi
 echo "$medium" > /run/xenlive/medium
 

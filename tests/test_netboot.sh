@@ -1,0 +1,133 @@
+#!/bin/bash
+# One stick boots the lab: a xenlive booted from the ISO serves network boot
+# (xenlive-serve) to diskless PCs on its cable, which boot with QEMU's own PXE
+# ROMs (e1000, -boot n), reach ready and launch a Debian guest from the
+# images they copied into RAM.  The cable is a bridge in a network namespace
+# of this test's own (tap cards), so a third "machine", the school's DHCP
+# server (dnsmasq in that namespace), can join it:
+#  1. with the school's server on the cable, serve runs in proxy-DHCP mode
+#     and a BIOS client boots (its address from the school's server);
+#  2. without it, serve hands out addresses itself and a UEFI client boots,
+#     then keeps working with its cable pulled.
+# (SC2016: single-quoted text is expanded in dom0)
+# shellcheck disable=SC2016
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/isotest.sh
+
+NS=xlnb$$
+school_pid=
+# shellcheck disable=SC2329 # called by the trap
+cleanup() {
+	qemu_cleanup
+	[ -z "$school_pid" ] || kill "$school_pid" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$TMPD"
+}
+trap cleanup EXIT
+ip netns add "$NS" && ip -n "$NS" link add br0 type bridge && ip -n "$NS" link set br0 up ||
+	{ fail "cannot make the test's network namespace $NS with a bridge"; finish; }
+for t in t-srv t-bios t-uefi; do
+	ip -n "$NS" tuntap add "$t" mode tap && ip -n "$NS" link set "$t" master br0 up ||
+		{ fail "cannot add the tap card $t to the test's bridge"; finish; }
+done
+# every machine's card is a tap in the namespace: QEMU runs inside it
+QEMU_BASE=(ip netns exec "$NS" "${QEMU_BASE[@]}")
+nic() { echo "-netdev tap,id=n,ifname=$1,script=no,downscript=no -device e1000,netdev=n,mac=$2${3:+,bootindex=$3}"; }
+
+# the school's DHCP server: on br0, addresses 192.168.77.50-.99
+school_on() {
+	ip -n "$NS" addr add 192.168.77.1/24 dev br0 2>/dev/null
+	ip netns exec "$NS" dnsmasq --conf-file=/dev/null --port=0 --interface=br0 --bind-interfaces \
+		--dhcp-range=192.168.77.50,192.168.77.99,255.255.255.0,1h --dhcp-leasefile="$TMPD/school.leases" \
+		--keep-in-foreground --log-facility=- > "$TMPD/school.log" 2>&1 &
+	school_pid=$!
+}
+school_off() { kill "$school_pid" 2>/dev/null; wait "$school_pid" 2>/dev/null; school_pid=; }
+
+# --- the server: booted from the ISO, root shell ----------------------------------------------
+# shellcheck disable=SC2046 # words wanted: QEMU's arguments
+qemu_start srv -m 2048 -drive "file=$ISO,media=cdrom,readonly=on" -boot d $(nic t-srv 52:54:00:74:00:01)
+qemu_wait 'Automatic boot in' 60 "boot menu" && qemu_send $'h\r'
+if ! qemu_wait "$READY" 180 "server ready" || ! qemu_wait 'xenlive# ' 30 prompt; then
+	fail "the server did not come up"; finish
+fi
+sleep 1
+qemu_cmd 10 'stty cols 1000 rows 50'
+qemu_cmd 10 'xenlive-serve status'
+echo "$QEMU_OUT" | grep -qx 'serving off' && pass "serve: off after boot (nothing listens): $QEMU_OUT" ||
+	fail "serve: after boot, status said: $QEMU_OUT"
+qemu_cmd 30 'xenlive-serve plan'
+echo "$QEMU_OUT" | grep -q '^nic eth0$' && echo "$QEMU_OUT" | grep -q '^start dnsmasq' &&
+	pass "serve plan names the card and what it starts: $(echo "$QEMU_OUT" | tr '\n' ' ')" ||
+	fail "serve plan said: $QEMU_OUT"
+
+# client NAME KEY QEMU_ARGS...: a diskless PC booting from the network; KEY
+# picks the menu's root-shell entry; 0 once it is ready at dom0's prompt
+client() {
+	local name=$1 key=$2
+	shift 2
+	qemu_start "$name" -m 2048 "$@"
+	qemu_wait 'Automatic boot in|will be executed automatically|GNU GRUB' 240 "$name's network boot menu" ||
+		{ fail "$name: no network boot menu from the server"; return 1; }
+	pass "$name: the firmware's PXE loaded the server's boot menu ($(qemu_elapsed) s after power-on)"
+	qemu_send "$key"
+	qemu_wait "$READY" 420 "$name ready" && qemu_wait 'xenlive# ' 30 "$name's prompt" ||
+		{ fail "$name: did not come up from the network"; return 1; }
+	pass "$name: booted from the network to ready ($(qemu_elapsed) s after power-on)"
+	sleep 1
+	qemu_cmd 10 'stty cols 1000 rows 50'
+}
+# launch_debian NAME: a Debian guest on the current client turns ready
+launch_debian() {
+	qemu_cmd 150 'n=$(xenlive-launch debian) && xenlive-wait $n 120 && echo "READY $n"'
+	echo "$QEMU_OUT" | grep -q '^READY debian-' && pass "$1: a Debian guest from the images in RAM is ready" ||
+		fail "$1: the Debian guest did not turn ready: $(echo "$QEMU_OUT" | tail -n 3 | tr '\n' ' ')"
+}
+
+# --- 1. a school network: its DHCP server answers, serve goes proxy-DHCP ------------------------
+school_on
+qemu_use srv
+qemu_cmd 60 'xenlive-serve on 2>&1'
+if echo "$QEMU_OUT" | grep -q '^mode proxy$' && echo "$QEMU_OUT" | grep -q '^address 192\.168\.77\.'; then
+	pass "serve with another DHCP server on the cable: proxy-DHCP mode, address from that server ($(echo "$QEMU_OUT" | grep -m1 'proxy-DHCP mode'))"
+else
+	fail "serve with another DHCP server on the cable said: $QEMU_OUT"
+fi
+# shellcheck disable=SC2046
+if client bios $'h\r' -boot n $(nic t-bios 52:54:00:74:00:0b); then
+	qemu_cmd 10 'cat /run/xenlive/netboot; grep "boot medium" /run/xenlive/boot.log'
+	echo "$QEMU_OUT" | grep -qE '^192\.168\.77\.[0-9]+ eth0 192\.168\.77\.(5[0-9]|[6-9][0-9])$' &&
+		pass "bios: netbooted in proxy mode, its address from the school's server: $(echo "$QEMU_OUT" | tr '\n' ' ')" ||
+		fail "bios: netboot record: $QEMU_OUT"
+	launch_debian bios
+fi
+qemu_stop
+grep -q '52:54:00:74:00:0b' "$TMPD/school.leases" 2>/dev/null &&
+	pass "the school's DHCP server, not serve, leased the BIOS client's address" ||
+	fail "the school's leases lack the BIOS client: $(cat "$TMPD/school.leases" 2>/dev/null)"
+qemu_use srv
+qemu_cmd 30 'xenlive-serve off; xenlive-serve status; pidof dnsmasq | wc -w; pidof httpd | wc -w'
+# (one dnsmasq stays: the guests' own, on the bridge)
+[ "$(echo "$QEMU_OUT" | tr '\n' ' ')" = "serving off serving off 1 0 " ] &&
+	pass "serve off stops its dnsmasq and httpd" || fail "after serve off: $QEMU_OUT"
+school_off
+
+# --- 2. a cable of its own: serve hands out the addresses; a UEFI client --------------------------
+qemu_cmd 60 'xenlive-serve on 2>&1'
+echo "$QEMU_OUT" | grep -q '^mode dhcp$' && echo "$QEMU_OUT" | grep -q "^address $(conf SERVE_NET).1$" &&
+	pass "serve on a cable without a DHCP server: it hands out addresses itself ($(echo "$QEMU_OUT" | tr '\n' ' '))" ||
+	fail "serve on a cable of its own said: $QEMU_OUT"
+# shellcheck disable=SC2046
+if client uefi h -bios "$OVMF" $(nic t-uefi 52:54:00:74:00:0e 1); then
+	qemu_cmd 10 'cat /run/xenlive/netboot'
+	echo "$QEMU_OUT" | grep -qE "^$(conf SERVE_NET)\\.1 eth0 $(conf SERVE_NET)\\.[0-9]+$" &&
+		pass "uefi: netbooted from the server, address from it: $QEMU_OUT" || fail "uefi: netboot record: $QEMU_OUT"
+	# the cable pulled: everything it needs is in its RAM
+	qemu_qmp hmp 'set_link n off' > /dev/null
+	launch_debian "uefi, its cable pulled"
+	qemu_use srv
+	qemu_cmd 10 'xenlive-serve status'
+	echo "$QEMU_OUT" | grep -q '^client 52:54:00:74:00:0e ' && pass "serve status lists the client it gave an address: $(echo "$QEMU_OUT" | grep '^client')" ||
+		fail "serve status lacks the UEFI client: $QEMU_OUT"
+fi
+finish
