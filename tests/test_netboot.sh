@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 NS=xlnb$$
 school_pid=
-# shellcheck disable=SC2329 # called by the trap
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	qemu_cleanup
 	[ -z "$school_pid" ] || kill "$school_pid" 2>/dev/null
