@@ -24,8 +24,9 @@ keys() { tmux -L "$sock" send-keys -t q "$@"; }
 # unless set); prints it on a timeout
 wait_screen() {
 	local end=$(( $(date +%s) + $2 ))
-	while [ "$(date +%s)" -lt "$end" ]; do
+	while :; do   # (one look at least, whatever the clock)
 		screen | grep -qE -- "$1" && return 0
+		[ "$(date +%s)" -lt "$end" ] || break
 		sleep "${POLL:-0.5}"
 	done
 	echo "timed out after $2 s waiting for: $3"
@@ -38,9 +39,10 @@ last() { screen | grep -E -- "$1" | tail -n1; }
 # differs from BEFORE (a new event, not one still on screen from earlier)
 wait_new() {
 	local end=$(( $(date +%s) + $3 )) l
-	while [ "$(date +%s)" -lt "$end" ]; do
+	while :; do
 		l=$(last "$1")
 		[ -n "$l" ] && [ "$l" != "$2" ] && return 0
+		[ "$(date +%s)" -lt "$end" ] || break
 		sleep 0.5
 	done
 	echo "timed out after $3 s waiting for: $4"

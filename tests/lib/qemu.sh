@@ -70,16 +70,19 @@ qemu_mark() { QEMU_FROM=$(wc -c < "$QEMU_LOG"); }
 qemu_unmark() { QEMU_FROM=0; }
 
 # qemu_wait REGEX SECONDS WHAT: 0 when REGEX (extended) shows up in the log
+# (the log is always looked at once: with SECONDS 1 the clock may turn to
+# the end second before the first look)
 qemu_wait() {
 	local re=$1 secs=$2 what=${3:-$1} end
 	end=$(( $(date +%s) + secs ))
-	while [ "$(date +%s)" -lt "$end" ]; do
+	while :; do
 		if tail -c +"$((QEMU_FROM + 1))" "$QEMU_LOG" | tr -d '\r' | grep -qE -- "$re"; then return 0; fi
 		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
 			echo "qemu exited while waiting for: $what"
 			qemu_tail
 			return 1
 		fi
+		[ "$(date +%s)" -lt "$end" ] || break
 		sleep 0.25
 	done
 	echo "timed out after ${secs}s waiting for: $what"

@@ -17,8 +17,9 @@ vcs() {
 }
 wait_vcs() {
 	local end=$(( $(date +%s) + $2 ))
-	while [ "$(date +%s)" -lt "$end" ]; do
+	while :; do   # (one look at least, whatever the clock)
 		vcs && [ -n "$(awk "{ sub(/^>/, \" \") } $1" "$TMPD/vcs")" ] && return 0
+		[ "$(date +%s)" -lt "$end" ] || break
 		sleep 2
 	done
 	return 1
