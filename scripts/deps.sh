@@ -53,9 +53,11 @@ perl perl
 tesseract tesseract-ocr
 mcopy mtools
 mkfs.vfat dosfstools
+dnsmasq dnsmasq-base
 "
 test_files="
 /usr/share/ovmf/OVMF.fd ovmf
+/usr/lib/ipxe/qemu/efi-e1000.rom ipxe-qemu
 "
 # make bench: the live-build comparison image
 bench_tools="

@@ -159,7 +159,7 @@ net_medium() {
 	. /usr/lib/xenlive/nic
 	nic=$(pick_nic 100) || { fail "netboot: no wired network card with a cable; guests from $srv are unavailable"; return 1; }
 	# shellcheck disable=SC2046 # words wanted: ADDRESS PREFIX SERVER
-	set -- $(dhcp_lease "$nic" 10)
+	set -- $(dhcp_lease "$nic" 5)
 	[ -n "${1:-}" ] || { fail "netboot: no DHCP server answered on $nic; guests from $srv are unavailable"; return 1; }
 	ip addr add "$1/$2" dev "$nic" || { fail "netboot: cannot give $nic the address $1"; return 1; }
 	echo "$srv $nic $1" > /run/xenlive/netboot
