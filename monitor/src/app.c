@@ -1,6 +1,7 @@
 /* app.c — livetop's actions: see app.h. */
 #include "app.h"
 #include "guestcfg.h"
+#include "safetext.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -91,6 +92,14 @@ void app_log(struct app *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	app_vlog(a, fmt, ap);
 	va_end(ap);
+}
+
+void app_log_raw(struct app *a, const char *prefix, const char *raw, size_t n, size_t max)
+{
+	char clean[LOG_TEXT];
+
+	safetext(raw, n, clean, sizeof clean, max);
+	app_log(a, "%s%s", prefix, clean);
 }
 
 /* ---- refresh ----------------------------------------------------------- */

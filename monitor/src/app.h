@@ -59,6 +59,9 @@ void app_free(struct app *a);
 double app_now(const struct app *a);
 void app_sleep(const struct app *a, double secs);
 void app_log(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n raw bytes from outside (what a command printed, a file's line) into
+ * the event log after prefix: made safe (safetext.h), at most max bytes. */
+void app_log_raw(struct app *a, const char *prefix, const char *raw, size_t n, size_t max);
 
 /* Take a snapshot into the model; logs and returns -1 on backend error. */
 int app_refresh(struct app *a);
