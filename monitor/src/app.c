@@ -47,6 +47,7 @@ void app_init(struct app *a, struct backend *be, const struct app_clock *clock)
 	settings_default(&a->set);
 	model_init(&a->m);
 	lan_init(&a->lan);
+	serve_init(&a->serve);
 	a->fill.parallel = app_fill_parallel();
 }
 
@@ -61,6 +62,7 @@ void app_free(struct app *a)
 {
 	model_free(&a->m);
 	lan_free(&a->lan);
+	serve_free(&a->serve);
 	catalog_free(&a->cat);
 	backend_close(a->be);
 	a->be = NULL;

@@ -20,6 +20,7 @@
 #include "catalog.h"
 #include "lan.h"
 #include "model.h"
+#include "serve.h"
 #include "settings.h"
 
 struct app_clock {
@@ -39,6 +40,7 @@ struct app {
 	struct settings set;       /* dom0's /etc/xenlive/config */
 	struct model m;
 	struct lan lan;            /* LAN mode (lan.h): only the screen ticks it */
+	struct serve serve;        /* network boot (serve.h): only the screen ticks it */
 	bool refresh_due;          /* an action changed something */
 	char launched[DOM_NAME_MAX];  /* the guest app_launch started last */
 	struct {                   /* "fill": launch until memory runs out */
