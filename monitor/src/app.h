@@ -83,7 +83,7 @@ int app_guestcfg(struct app *a, const struct catalog_entry *e, unsigned memory_m
  * Returns 0 when a launch started; the model then shows it. */
 int app_launch(struct app *a, const struct catalog_entry *e, unsigned memory_mib,
 	       const char *name);
-/* Key N: launch a guest of the catalogue's i-th entry (0-based). */
+/* Keys 1 .. 9: launch a guest of the catalogue's i-th entry (0-based). */
 int app_launch_nth(struct app *a, size_t i);
 /* xenlive-launch: refresh, launch, wait until the backend is done.
  * 0 with the name in out when the guest runs; -1 with the reason in err

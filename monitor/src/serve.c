@@ -58,7 +58,8 @@ static void parse_status(struct serve *s, const char *text)
 			xstrlcpy(s->address, v1, sizeof s->address);
 		else if (n >= 2 && !strcmp(key, "mode"))
 			xstrlcpy(s->mode, v1, sizeof s->mode);
-		else if (n == 3 && !strcmp(key, "client") && s->clients_seen++ < SERVE_CLIENTS_MAX) {
+		else if (n == 3 && !strcmp(key, "client") &&
+			 s->clients_seen++ < SERVE_CLIENTS_MAX) {   /* more: counted only */
 			xstrlcpy(s->clients[s->nclients].mac, v1, sizeof s->clients[0].mac);
 			xstrlcpy(s->clients[s->nclients++].addr, v2, sizeof s->clients[0].addr);
 		}
