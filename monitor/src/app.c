@@ -1,6 +1,7 @@
 /* app.c — livetop's actions: see app.h. */
 #include "app.h"
 #include "guestcfg.h"
+#include "safetext.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -46,6 +47,7 @@ void app_init(struct app *a, struct backend *be, const struct app_clock *clock)
 	settings_default(&a->set);
 	model_init(&a->m);
 	lan_init(&a->lan);
+	serve_init(&a->serve);
 	a->fill.parallel = app_fill_parallel();
 }
 
@@ -60,6 +62,7 @@ void app_free(struct app *a)
 {
 	model_free(&a->m);
 	lan_free(&a->lan);
+	serve_free(&a->serve);
 	catalog_free(&a->cat);
 	backend_close(a->be);
 	a->be = NULL;
@@ -91,6 +94,14 @@ void app_log(struct app *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	app_vlog(a, fmt, ap);
 	va_end(ap);
+}
+
+void app_log_raw(struct app *a, const char *prefix, const char *raw, size_t n, size_t max)
+{
+	char clean[LOG_TEXT];
+
+	safetext(raw, n, clean, sizeof clean, max);
+	app_log(a, "%s%s", prefix, clean);
 }
 
 /* ---- refresh ----------------------------------------------------------- */

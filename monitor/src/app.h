@@ -20,6 +20,7 @@
 #include "catalog.h"
 #include "lan.h"
 #include "model.h"
+#include "serve.h"
 #include "settings.h"
 
 struct app_clock {
@@ -39,6 +40,7 @@ struct app {
 	struct settings set;       /* dom0's /etc/xenlive/config */
 	struct model m;
 	struct lan lan;            /* LAN mode (lan.h): only the screen ticks it */
+	struct serve serve;        /* network boot (serve.h): only the screen ticks it */
 	bool refresh_due;          /* an action changed something */
 	char launched[DOM_NAME_MAX];  /* the guest app_launch started last */
 	struct {                   /* "fill": launch until memory runs out */
@@ -59,6 +61,9 @@ void app_free(struct app *a);
 double app_now(const struct app *a);
 void app_sleep(const struct app *a, double secs);
 void app_log(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n raw bytes from outside (what a command printed, a file's line) into
+ * the event log after prefix: made safe (safetext.h), at most max bytes. */
+void app_log_raw(struct app *a, const char *prefix, const char *raw, size_t n, size_t max);
 
 /* Take a snapshot into the model; logs and returns -1 on backend error. */
 int app_refresh(struct app *a);
@@ -78,7 +83,7 @@ int app_guestcfg(struct app *a, const struct catalog_entry *e, unsigned memory_m
  * Returns 0 when a launch started; the model then shows it. */
 int app_launch(struct app *a, const struct catalog_entry *e, unsigned memory_mib,
 	       const char *name);
-/* Key N: launch a guest of the catalogue's i-th entry (0-based). */
+/* Keys 1 .. 9: launch a guest of the catalogue's i-th entry (0-based). */
 int app_launch_nth(struct app *a, size_t i);
 /* xenlive-launch: refresh, launch, wait until the backend is done.
  * 0 with the name in out when the guest runs; -1 with the reason in err

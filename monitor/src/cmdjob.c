@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -128,6 +129,25 @@ void cmdjob_last_line(const struct cmdjob *j, char *out, size_t len)
 		start--;
 	if (len)
 		snprintf(out, len, "%.*s", (int)(end - start), j->out + start);
+}
+
+bool cmdjob_next_line(const char **text, char *line, size_t len)
+{
+	size_t n = strcspn(*text, "\n");
+
+	if (!**text)
+		return false;
+	if (len)
+		snprintf(line, len, "%.*s", (int)(n < len ? n : len - 1), *text);
+	*text += n + ((*text)[n] == '\n');
+	return true;
+}
+
+void cmdjob_path(char *out, size_t len, const char *var, const char *dflt)
+{
+	const char *v = getenv(var);
+
+	snprintf(out, len, "%s", v && *v ? v : dflt);
 }
 
 void cmdjob_forget(struct cmdjob *j)

@@ -1,8 +1,9 @@
 /* cmdjob.h — one command run in the background: fork and exec, its
  * standard output and error into one pipe read without blocking, reaped
  * with waitpid.  livetop's LAN mode (lan.c) runs xenlive-lan and
- * xenlive-migrate through it, so the screen keeps answering keys while
- * they take seconds.  What a command printed is raw bytes (from the
+ * xenlive-migrate through it, and its netboot server (serve.c)
+ * xenlive-serve, so the screen keeps answering keys while they take
+ * seconds.  What a command printed is raw bytes (from the
  * network, in LAN mode's case): the caller makes it safe (safetext.h). */
 #ifndef CMDJOB_H
 #define CMDJOB_H
@@ -41,6 +42,12 @@ bool cmdjob_poll(struct cmdjob *j, int *rc);
 /* The last non-blank line of the output, without its newline, into out
  * (raw, at most len - 1 bytes); "" when it printed nothing. */
 void cmdjob_last_line(const struct cmdjob *j, char *out, size_t len);
+/* The next line of text (a job's output) into line, without its newline
+ * (raw, cut at len - 1 bytes), and *text past it; false at the end. */
+bool cmdjob_next_line(const char **text, char *line, size_t len);
+/* A program's (or its state's) path: the environment variable var when it
+ * is set and not empty (the tests' stand-ins), else dflt. */
+void cmdjob_path(char *out, size_t len, const char *var, const char *dflt);
 /* Forget a running job: its pipe is closed, it runs to its end, its
  * exit is not waited for here (livetop is quitting). */
 void cmdjob_forget(struct cmdjob *j);

@@ -1,7 +1,6 @@
 /* lan.c — see lan.h. */
 #include "lan.h"
 #include "app.h"
-#include "safetext.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -14,19 +13,12 @@
 
 #define EVENTS_READ 4096        /* bytes of the events file per look */
 
-static void path_from_env(char *out, size_t len, const char *var, const char *dflt)
-{
-	const char *v = getenv(var);
-
-	xstrlcpy(out, v && *v ? v : dflt, len);
-}
-
 void lan_init(struct lan *l)
 {
 	memset(l, 0, sizeof *l);
-	path_from_env(l->dir, sizeof l->dir, "LIVETOP_LAN_DIR", "/run/xenlive/lan");
-	path_from_env(l->lan_cmd, sizeof l->lan_cmd, "LIVETOP_LAN_CMD", "/usr/sbin/xenlive-lan");
-	path_from_env(l->migrate_cmd, sizeof l->migrate_cmd, "LIVETOP_MIGRATE_CMD",
+	cmdjob_path(l->dir, sizeof l->dir, "LIVETOP_LAN_DIR", "/run/xenlive/lan");
+	cmdjob_path(l->lan_cmd, sizeof l->lan_cmd, "LIVETOP_LAN_CMD", "/usr/sbin/xenlive-lan");
+	cmdjob_path(l->migrate_cmd, sizeof l->migrate_cmd, "LIVETOP_MIGRATE_CMD",
 		      "/usr/sbin/xenlive-migrate");
 	l->status.fd = l->sw.fd = -1;
 }
@@ -43,10 +35,7 @@ void lan_free(struct lan *l)
 /* Raw bytes from outside into the event log: safe, at most LAN_TEXT_MAX. */
 static void log_raw(struct app *a, const char *prefix, const char *raw, size_t n)
 {
-	char clean[LAN_TEXT_MAX + 1];
-
-	safetext(raw, n, clean, sizeof clean, LAN_TEXT_MAX);
-	app_log(a, "%s%s", prefix, clean);
+	app_log_raw(a, prefix, raw, n, LAN_TEXT_MAX);
 }
 
 /* s keeps only the characters in ok (and is cut at the first other). */
@@ -99,13 +88,10 @@ static void parse_status(struct lan *l, const char *text)
 
 	l->npeers = 0;
 	l->peers_known = true;
-	while (*text) {
-		size_t n = strcspn(text, "\n");
+	while (cmdjob_next_line(&text, line, sizeof line)) {
 		char name[LAN_NAME_MAX + 1] = "", addr[LAN_ADDR_MAX + 1] = "";
 		struct lan_peer *p;
 
-		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), text);
-		text += n + (text[n] == '\n');
 		if (sscanf(line, "%32s %40s", name, addr) != 2 || !only(name, NAME_CHARS) ||
 		    !only(addr, ADDR_CHARS) || strlen(name) >= LAN_NAME_MAX ||
 		    strlen(addr) >= LAN_ADDR_MAX || l->npeers == LAN_PEERS_MAX)

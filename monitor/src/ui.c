@@ -1,6 +1,7 @@
 /* ui.c — the ncurses screen's loop: refresh the model every `delay`
  * seconds (or at once after an action), drain backend messages, collect
- * LAN mode's background commands (lan.h), let a fill go on, draw (on a virtual console, repair the screen if something
+ * LAN mode's and the netboot server's background commands (lan.h,
+ * serve.h), let a fill go on, draw (on a virtual console, repair the screen if something
  * else wrote on it), wait up to 100 ms for a key. Knows the app and the
  * model, never Xen: see app.h and backend.h. */
 #include "ui.h"
@@ -271,6 +272,7 @@ int ui_run(struct app *a, const struct view_opts *o)
 		}
 		app_poll(a);
 		lan_tick(a);
+		ui_serve_tick(&u);
 		app_fill_step(a);
 		ui_draw(&u);
 		ui_vt_repair(&u);

@@ -3,7 +3,8 @@
  *   ui_keys.c  the action table: keys, key bar, help screen, man page
  *   ui_draw.c  drawing (top lines, table, event log, key bar, dialogs)
  *   ui_vt.c    repairing a virtual console something else wrote on
- *   ui_lan.c   LAN mode's keys and dialogs (L, m: lan.h)
+ *   ui_lan.c   LAN mode's keys and dialogs (L, m: lan.h), the netboot
+ *              server's (N: serve.h)
  * Every action goes through app.h; nothing here knows Xen. */
 #ifndef UI_H
 #define UI_H
@@ -18,7 +19,7 @@
 #define MIN_LINES 14
 
 enum mode { M_NORMAL, M_HELP, M_CONFIRM_DESTROY, M_CONFIRM_QUIT, M_WORK, M_PING, M_CAP,
-	    M_CONFIRM_LAN, M_MOVE_PEER, M_MOVE_CODE, M__COUNT };
+	    M_CONFIRM_LAN, M_MOVE_PEER, M_MOVE_CODE, M_CONFIRM_SERVE, M__COUNT };
 
 enum pair { P_TITLE = 1, P_DOM0, P_GUESTS, P_XEN, P_FREE, P_BOOTING, P_READY, P_PAUSED,
 	    P_BAD, P_STOPPING, P_HEADER, P_KEYS, P_DIM };
@@ -82,6 +83,12 @@ void ui_lan_confirm(struct ui *u, int ch);
 void ui_move_peer(struct ui *u, int ch);
 void ui_move_code(struct ui *u, int ch);
 size_t ui_move_targets(const struct ui *u, const struct lan_peer **out);
+/* ui_lan.c: the key N (an action), its dialog's key, and the screen's
+ * tick of the netboot server: serve_tick, then the y/n question once a
+ * plan came and no other dialog is open. */
+void ui_serve_key(struct ui *u, const struct row *r, int ch);
+void ui_serve_confirm(struct ui *u, int ch);
+void ui_serve_tick(struct ui *u);
 
 /* ui_draw.c */
 void ui_draw(struct ui *u);

@@ -1,5 +1,6 @@
 /* ui_draw.c — drawing livetop's screen from the model: the top lines
- * (title, memory bar, "fits N more" gauge, LAN mode's line), the table, the event log, the
+ * (title, memory bar, "fits N more" gauge, the lines of LAN mode, the
+ * netboot server and a netbooted machine), the table, the event log, the
  * key bar or a dialog's question, the workload and ping menus, the help
  * screen. Reads the ui and the app; changes only the table's scrolling. */
 #include "ui.h"
@@ -339,9 +340,22 @@ static void draw_log(struct ui *u, int y, int h)
 	}
 }
 
+/* The netboot server's question: to stop, or to start what its plan said
+ * (y/n first: an 80-column screen cuts the rest). */
+static void serve_question(const struct serve *s, char *buf, size_t len)
+{
+	if (s->on)
+		snprintf(buf, len, " Stop serving network boot (xenlive-serve off)? (y/n)  PCs that booted"
+			 " from here keep running.");
+	else
+		snprintf(buf, len, " Serve network boot on %s? (y/n)  It will %s; %s.", s->plan_nic,
+			 s->plan_start[0] ? s->plan_start : "start dnsmasq and httpd",
+			 s->plan_serve[0] ? s->plan_serve : "serve this build");
+}
+
 static void draw_bottom(struct ui *u)
 {
-	char buf[256];
+	char buf[512];
 
 	ui_attr(u, P_KEYS, A_REVERSE);
 	switch (u->mode) {
@@ -357,6 +371,9 @@ static void draw_bottom(struct ui *u)
 			 ? " Leave the wired LAN (LAN mode off)? No guest can be moved here then. (y/n)"
 			 : " Join the wired LAN (LAN mode)? It starts a VXLAN and a receiver for guests"
 			   " on the first wired card. (y/n)");
+		break;
+	case M_CONFIRM_SERVE:
+		serve_question(&u->a->serve, buf, sizeof buf);
 		break;
 	case M_MOVE_CODE:
 		snprintf(buf, sizeof buf, " Move %s to %s (code %s%.*s)? Type the code %s shows; Enter moves,"
@@ -480,10 +497,29 @@ static void draw_help(struct ui *u)
 	ui_help(&u->a->cat, help_line, &h);
 }
 
+/* The lines under the gauge, one for each that has something to say:
+ * LAN mode, the netboot server, this machine netbooted.  Returns the
+ * row under them. */
+static int draw_cable_lines(struct ui *u, int top)
+{
+	char text[3][512];
+
+	lan_line(&u->a->lan, text[0], sizeof text[0]);
+	serve_line(&u->a->serve, text[1], sizeof text[1]);
+	netboot_line(&u->a->serve, text[2], sizeof text[2]);
+	for (int i = 0; i < 3; i++) {
+		if (!text[i][0])
+			continue;
+		ui_attr(u, P_TITLE, 0);
+		putf(top++, 0, COLS, u->o->utf8, " %s", text[i]);
+		ui_attr(u, 0, 0);
+	}
+	return top;
+}
+
 void ui_draw(struct ui *u)
 {
-	char lan[512];
-	int logh, top = 3;
+	int logh, top;
 
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
@@ -506,13 +542,7 @@ void ui_draw(struct ui *u)
 	}
 	logh = LINES >= 30 ? 7 : LINES >= 20 ? 5 : 3;
 	draw_top(u);
-	lan_line(&u->a->lan, lan, sizeof lan);
-	if (lan[0]) {   /* LAN mode: one line under the gauge */
-		ui_attr(u, P_TITLE, 0);
-		putf(3, 0, COLS, u->o->utf8, " %s", lan);
-		ui_attr(u, 0, 0);
-		top = 4;
-	}
+	top = draw_cable_lines(u, 3);
 	draw_table(u, top, LINES - top - logh - 1);
 	draw_log(u, LINES - 1 - logh, logh);
 	draw_bottom(u);

@@ -248,6 +248,19 @@ static const struct action actions[] = {
 		 "(\\fBxenlive\\-lan status\\fR, every 10 s). Guests that arrive are told in the\n"
 		 "event log.",
 	  .run = ui_lan_key },
+	{ .keys = { 'N' }, .name = "N",
+	  .help = "network boot server on / off: PCs on the cable boot this build (asks y/n)",
+	  .man = "Network boot server on or off (\\fBxenlive\\-serve\\fR, in the background): other\n"
+		 "PCs on this machine's cable boot this build of xenlive from the network (BIOS\n"
+		 "and UEFI PXE). First \\fBxenlive\\-serve plan\\fR says which card it would use\n"
+		 "and what it would start (dnsmasq for DHCP, or proxy-DHCP when the cable has a\n"
+		 "DHCP server, and TFTP; httpd); livetop asks \\fBy\\fR/\\fBn\\fR with that, then\n"
+		 "runs \\fBxenlive\\-serve on\\fR. When the plan fails (no cable, a netbooted\n"
+		 "machine), the event log says why and nothing is asked. While it serves, a\n"
+		 "line under the gauge shows the card, the address, the mode and the PCs given\n"
+		 "an address (\\fBxenlive\\-serve status\\fR, every 10 s); \\fBN\\fR then asks\n"
+		 "\\fBy\\fR/\\fBn\\fR to stop (\\fBxenlive\\-serve off\\fR). See NETWORK BOOT.",
+	  .run = ui_serve_key },
 	{ .keys = { '?', KEY_F(1) }, .name = "? or F1", .bar_key = { "?" },
 	  .bar = { "help", "help", "help" }, .help = "this help", .man = "Help screen.",
 	  .run = do_help },
@@ -426,6 +439,7 @@ static void (*const mode_keys[M__COUNT])(struct ui *, int) = {
 	[M_CONFIRM_LAN] = ui_lan_confirm,
 	[M_MOVE_PEER] = ui_move_peer,
 	[M_MOVE_CODE] = ui_move_code,
+	[M_CONFIRM_SERVE] = ui_serve_confirm,
 };
 
 void ui_key(struct ui *u, int ch)

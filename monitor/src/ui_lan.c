@@ -1,8 +1,10 @@
 /* ui_lan.c — LAN mode on the screen: L switches it (asks y/n first), m
  * moves the selected guest to another xenlive machine on the cable (picks
  * the machine when there are several, then asks for the pairing code it
- * shows).  The commands run in the background (lan.h): the screen keeps
- * answering keys while they take seconds. */
+ * shows).  And the netboot server: N asks xenlive-serve what it would do,
+ * asks y/n with that, and starts it (or asks, and stops it).  The commands
+ * run in the background (lan.h, serve.h): the screen keeps answering keys
+ * while they take seconds. */
 #include "ui.h"
 #include "xalloc.h"
 
@@ -101,5 +103,37 @@ void ui_move_code(struct ui *u, int ch)
 			app_log(u->a, "%s is gone", u->target);
 		else
 			lan_move(u->a, u->target, u->peer, u->input);
+	}
+}
+
+void ui_serve_key(struct ui *u, const struct row *r, int ch)
+{
+	(void)r;
+	(void)ch;
+	if (!serve_idle(u->a))
+		return;
+	if (u->a->serve.on)
+		u->mode = M_CONFIRM_SERVE;
+	else
+		serve_plan(u->a);   /* ui_serve_tick asks once the plan came */
+}
+
+void ui_serve_confirm(struct ui *u, int ch)
+{
+	bool on = u->a->serve.on;
+
+	u->mode = M_NORMAL;
+	if (ch == 'y' || ch == 'Y')
+		serve_switch(u->a, !on);
+	else
+		app_log(u->a, on ? "the netboot server keeps serving" : "no netboot server started");
+}
+
+void ui_serve_tick(struct ui *u)
+{
+	serve_tick(u->a);
+	if (u->a->serve.asking && u->mode == M_NORMAL) {
+		u->a->serve.asking = false;
+		u->mode = M_CONFIRM_SERVE;
 	}
 }

@@ -2,7 +2,10 @@
  * backend and stand-ins for xenlive-lan and xenlive-migrate (small shell
  * scripts in a temporary directory, named by LIVETOP_LAN_CMD and
  * LIVETOP_MIGRATE_CMD; LIVETOP_LAN_DIR is the state directory).  The
- * stand-ins run for real, in the background: the tests wait for them. */
+ * stand-ins run for real, in the background: the tests wait for them.
+ * Also the netboot server and a netbooted machine (serve.c, N), with a
+ * stand-in for xenlive-serve (LIVETOP_SERVE_CMD) and a netboot file
+ * (LIVETOP_NETBOOT_FILE) in the same directory. */
 #include "harness.h"
 
 #include "fake_app.h"
@@ -15,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[64], state[96], args_lan[96], args_mv[96], peers[96];
+static char dir[64], state[96], args_lan[96], args_mv[96], peers[96], args_serve[96], netboot[96];
 
 static const char catalogue[] = "debian|Debian GNU/Linux 12 (bookworm)|d.sqfs|48|32|k||quiet\n";
 
@@ -75,6 +78,30 @@ static void setup(void)
 	       "echo \"$*\" > $T/migrate.args\n"
 	       "echo \"xenlive-migrate: xenlive-b refuses $1: wrong pairing code for xenlive-b\" >&2\n"
 	       "exit 1\n");
+	/* xenlive-serve: "on" serves (in proxy mode when T/serve.proxy is
+	 * there), "off" stops; "plan" fails when T/serve.nocable is there;
+	 * the status lists T/serve.clients */
+	script("xenlive-serve",
+	       "echo \"$*\" >> $T/serve.args\n"
+	       "case $1 in\n"
+	       "plan) [ ! -e $T/serve.nocable ] || { echo 'xenlive-serve: eth0 has no cable plugged in' >&2; exit 1; }\n"
+	       "  echo 'nic eth0'\n"
+	       "  echo 'start dnsmasq (DHCP, or proxy-DHCP when the cable has a DHCP server; TFTP) and httpd (HTTP) on eth0'\n"
+	       "  echo 'serve BIOS (pxelinux) and UEFI (GRUB) network boot of this build, xenlive-test'; exit 0 ;;\n"
+	       "on) if [ -e $T/serve.proxy ]; then echo proxy > $T/serve.on\n"
+	       "  echo 'xenlive-serve: the DHCP server at 192.168.1.1 answers on this cable: serving in proxy-DHCP mode"
+	       " (boot files only; it hands out the addresses)' >&2\n"
+	       "  else echo dhcp > $T/serve.on; fi ;;\n"
+	       "off) rm -f $T/serve.on; echo 'serving off'; exit 0 ;;\n"
+	       "esac\n"
+	       "[ -s $T/serve.on ] || { echo 'serving off'; exit 0; }\n"
+	       "printf 'nic eth0\\naddress 10.74.0.1\\nmode %s\\n' $(cat $T/serve.on)\n"
+	       "cat $T/serve.clients 2>/dev/null; exit 0\n");
+	snprintf(args_serve, sizeof args_serve, "%s/serve.args", dir);
+	snprintf(netboot, sizeof netboot, "%s/netboot", dir);
+	snprintf(p, sizeof p, "%s/xenlive-serve", dir);
+	setenv("LIVETOP_SERVE_CMD", p, 1);
+	setenv("LIVETOP_NETBOOT_FILE", netboot, 1);
 	setenv("LIVETOP_LAN_DIR", state, 1);
 	snprintf(p, sizeof p, "%s/xenlive-lan", dir);
 	setenv("LIVETOP_LAN_CMD", p, 1);
@@ -375,6 +402,254 @@ static void test_events(void)
 	app_free(&a);
 }
 
+/* ---- the netboot server (N) and a netbooted machine ------------------- */
+
+/* T/name holds text; NULL: it is not there. */
+static void serve_file(const char *name, const char *text)
+{
+	char p[160];
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	if (text)
+		put_file(p, text, "w");
+	else
+		unlink(p);
+}
+
+static bool serve_busy(const struct serve *s)
+{
+	return cmdjob_running(&s->status) || cmdjob_running(&s->plan) || cmdjob_running(&s->sw);
+}
+
+/* The screen's loop for the netboot server, without time passing. */
+static bool serve_settle(struct ui *u)
+{
+	for (int i = 0; i < 500; i++) {
+		ui_serve_tick(u);
+		if (!serve_busy(&u->a->serve))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Whether a line under the gauge (rows 3 to 5) is text. */
+static bool under_gauge(struct ui *u, int row, const char *text)
+{
+	struct screen scr;
+	bool there;
+
+	screen_draw(u, &scr);
+	there = !strncmp(scr.line[row], text, strlen(text));
+	if (!there)
+		printf("  (row %d: \"%s\")\n", row, scr.line[row]);
+	free(scr.bytes);
+	return there;
+}
+
+static void bottom_line(struct ui *u, char *out, size_t len)
+{
+	struct screen scr;
+
+	screen_draw(u, &scr);
+	xstrlcpy(out, scr.line[SCR_ROWS - 1], len);
+	free(scr.bytes);
+}
+
+static void test_serve_on_off(void)
+{
+	struct app a;
+	struct ui u;
+	char text[512], line[1024];
+
+	serve_file("serve.on", NULL);
+	serve_file("serve.clients", NULL);
+	serve_file("serve.proxy", NULL);
+	serve_file("serve.nocable", NULL);
+	unlink(args_serve);
+	lan_state(false);
+	open_ui(&a, &u);
+	CHECK(serve_settle(&u), "the first status ends");
+	file_text(args_serve, text, sizeof text);
+	CHECK_STR(text, "status\n", "livetop asks xenlive-serve status at start");
+	CHECK(!a.serve.on, "it does not serve");
+	serve_line(&a.serve, line, sizeof line);
+	CHECK_STR(line, "", "no line under the gauge then");
+	netboot_line(&a.serve, line, sizeof line);
+	CHECK_STR(line, "", "nor a netbooted one (no netboot file)");
+
+	ui_key(&u, 'N');
+	CHECK(cmdjob_running(&a.serve.plan) && u.mode == M_NORMAL,
+	      "N runs xenlive-serve plan in the background, asking nothing yet");
+	serve_line(&a.serve, line, sizeof line);
+	CHECK_CONTAINS(line, "checking the cable", "the line under the gauge says so meanwhile");
+	ui_key(&u, 'N');
+	CHECK_CONTAINS(newest(&a), "still checking the cable", "N again waits for it");
+	CHECK(serve_settle(&u), "the plan ends");
+	CHECK_INT(u.mode, M_CONFIRM_SERVE, "then livetop asks");
+	bottom_line(&u, line, sizeof line);
+	CHECK_CONTAINS(line, "Serve network boot on eth0? (y/n)  It will start dnsmasq (DHCP, or proxy-DHCP",
+		       "with the plan's card and what it starts");
+	ui_key(&u, 'n');
+	CHECK(u.mode == M_NORMAL && !serve_busy(&a.serve), "n runs nothing");
+	CHECK_STR(newest(&a), "no netboot server started", "and says so");
+
+	keys(&u, "N");
+	CHECK(serve_settle(&u) && u.mode == M_CONFIRM_SERVE, "N: the plan, the question again");
+	keys(&u, "y");
+	CHECK(cmdjob_running(&a.serve.sw), "y runs xenlive-serve on in the background");
+	serve_line(&a.serve, line, sizeof line);
+	CHECK_CONTAINS(line, "Netboot server: starting", "the line under the gauge says so meanwhile");
+	CHECK(serve_settle(&u), "it ends");
+	file_text(args_serve, text, sizeof text);
+	CHECK_STR(text, "status\nplan\nplan\non\n", "xenlive-serve ran with plan, plan, on");
+	CHECK(a.serve.on, "it serves then");
+	CHECK_STR(newest(&a), "netboot server on: eth0 10.74.0.1 (dhcp); PCs on this cable can boot this "
+		  "build from the network", "the event log says where");
+	serve_line(&a.serve, line, sizeof line);
+	CHECK_STR(line, "Netboot server: eth0 10.74.0.1 (dhcp), no PC served yet", "so does the line");
+
+	/* two PCs booted; LAN mode on too: the lines stack */
+	serve_file("serve.clients", "client 52:54:00:74:00:0e 10.74.0.57\nclient 52:54:00:74:00:0f 10.74.0.58\n");
+	lan_state(true);
+	lan_tick(&a);
+	settle(&a);
+	ui_serve_tick(&u);
+	CHECK(!serve_busy(&a.serve), "no status before 10 s");
+	fake_now += SERVE_STATUS_SECS;
+	ui_serve_tick(&u);
+	CHECK(cmdjob_running(&a.serve.status), "a status 10 s later");
+	CHECK(serve_settle(&u), "it ends");
+	serve_line(&a.serve, line, sizeof line);
+	CHECK_STR(line, "Netboot server: eth0 10.74.0.1 (dhcp), 2 PCs served: 52:54:00:74:00:0e 10.74.0.57, "
+		  "52:54:00:74:00:0f 10.74.0.58", "the line lists the PCs given an address");
+	CHECK(under_gauge(&u, 3, " LAN: eth0 169.254.1.10 code 1234"), "LAN mode's line under the gauge");
+	CHECK(under_gauge(&u, 4, " Netboot server: eth0 10.74.0.1 (dhcp), 2 PCs served: 52:54:00:74:00:0e"),
+	      "the netboot server's under it");
+
+	ui_key(&u, 'N');
+	CHECK_INT(u.mode, M_CONFIRM_SERVE, "N while serving asks");
+	bottom_line(&u, line, sizeof line);
+	CHECK_CONTAINS(line, "Stop serving network boot (xenlive-serve off)? (y/n)", "to stop");
+	ui_key(&u, 'x');
+	CHECK(a.serve.on && !serve_busy(&a.serve), "another key keeps it serving");
+	CHECK_STR(newest(&a), "the netboot server keeps serving", "and says so");
+	keys(&u, "Ny");
+	CHECK(cmdjob_running(&a.serve.sw), "N y runs xenlive-serve off");
+	CHECK(serve_settle(&u), "it ends");
+	file_text(args_serve, text, sizeof text);
+	CHECK_CONTAINS(text, "on\nstatus\noff\n", "with the argument off");
+	CHECK(!a.serve.on, "it serves no more");
+	CHECK_STR(newest(&a), "netboot server off", "the event log says so");
+	CHECK(under_gauge(&u, 3, " LAN: eth0") && under_gauge(&u, 4, "   ID "),
+	      "only LAN mode's line is left (the table's under it)");
+	app_free(&a);
+}
+
+static void test_serve_plan_fails(void)
+{
+	struct app a;
+	struct ui u;
+
+	serve_file("serve.on", NULL);
+	serve_file("serve.clients", NULL);
+	serve_file("serve.nocable", "");
+	lan_state(false);
+	open_ui(&a, &u);
+	serve_settle(&u);
+	ui_key(&u, 'N');
+	CHECK(serve_settle(&u), "the plan ends");
+	CHECK_STR(newest(&a), "xenlive-serve: eth0 has no cable plugged in", "its error is in the log");
+	CHECK(u.mode == M_NORMAL && !a.serve.asking, "nothing is asked");
+	serve_file("serve.nocable", NULL);
+
+	/* a cable with a DHCP server: proxy mode, and why */
+	serve_file("serve.proxy", "");
+	keys(&u, "N");
+	serve_settle(&u);
+	keys(&u, "y");
+	CHECK(serve_settle(&u), "xenlive-serve on ends");
+	CHECK_CONTAINS(newest(&a), "serving in proxy-DHCP mode (boot files only", "its proxy-DHCP line is in the log");
+	CHECK(log_has(&a, "netboot server on: eth0 10.74.0.1 (proxy)"), "after the line saying it serves");
+	CHECK(under_gauge(&u, 3, " Netboot server: eth0 10.74.0.1 (proxy), the cable's DHCP server hands out"),
+	      "the line under the gauge says the PCs are not listed");
+	serve_file("serve.proxy", NULL);
+	serve_file("serve.on", NULL);
+	app_free(&a);
+}
+
+/* No control byte in s. */
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static void test_serve_hostile(void)
+{
+	struct app a;
+	struct ui u;
+	char line[1024], clients[4096];
+	size_t o = 0;
+
+	/* a PC's bytes in the leases: escapes, an endless line, more PCs than shown */
+	o += (size_t)snprintf(clients, sizeof clients, "client \033]0;pwned\007 10.74.0.50\033[2J\n"
+			      "client 52:54:00:74:00:01 %0600d\n", 7);
+	for (int i = 0; i < 10; i++)
+		o += (size_t)snprintf(clients + o, sizeof clients - o, "client 52:54:00:74:01:%02d 10.74.0.%d\n",
+				      i, 60 + i);
+	serve_file("serve.clients", clients);
+	serve_file("serve.on", "dhcp\n");
+	lan_state(false);
+	open_ui(&a, &u);
+	CHECK(serve_settle(&u) && a.serve.on, "a server started from a shell shows at start");
+	serve_line(&a.serve, line, sizeof line);
+	CHECK(printable(line), "no control byte reaches the line");
+	CHECK_CONTAINS(line, "12 PCs served: ?]0;pwned? 10.74.0.50?[2J, 52:54:00:74:00:01 0000", "escapes show as '?'");
+	CHECK(strlen(line) < 600, "a long field is cut (%zu bytes)", strlen(line));
+	CHECK_CONTAINS(line, "52:54:00:74:01:05 10.74.0.65, \u2026", "past %d PCs, \u2026", SERVE_CLIENTS_MAX);
+	CHECK(under_gauge(&u, 3, " Netboot server: eth0 10.74.0.1 (dhcp), 12 PCs served:"), "the screen shows it");
+	serve_file("serve.clients", NULL);
+	serve_file("serve.on", NULL);
+	app_free(&a);
+}
+
+static void test_netbooted(void)
+{
+	struct app a;
+	struct ui u;
+	char line[1024], hostile[1024];
+
+	serve_file("netboot", NULL);
+	lan_state(false);
+	open_ui(&a, &u);
+	serve_settle(&u);
+	netboot_line(&a.serve, line, sizeof line);
+	CHECK_STR(line, "", "no netboot file: not netbooted");
+	put_file(netboot, "10.74.0.1 eth0 10.74.0.57\n", "w");
+	fake_now += NETBOOT_CHECK_SECS;
+	serve_settle(&u);
+	netboot_line(&a.serve, line, sizeof line);
+	CHECK_STR(line, "Netbooted from 10.74.0.1 (this PC: eth0 10.74.0.57); its guests are in RAM: "
+		  "the cable may be pulled", "one that appears is read: the server, this PC's card and address");
+	CHECK(under_gauge(&u, 3, " Netbooted from 10.74.0.1 (this PC: eth0 10.74.0.57)"),
+	      "the screen shows it under the gauge");
+	app_free(&a);
+
+	snprintf(hostile, sizeof hostile, "10.74.0.1\033]0;pwned\007%0600d eth0\r\n", 7);
+	put_file(netboot, hostile, "w");
+	open_ui(&a, &u);
+	serve_settle(&u);
+	netboot_line(&a.serve, line, sizeof line);
+	CHECK(printable(line), "a hostile netboot file: no control byte reaches the line");
+	CHECK_CONTAINS(line, "Netbooted from 10.74.0.1?]0;pwned?000", "escapes show as '?'");
+	CHECK(strlen(line) < 200, "the endless word is cut (%zu bytes)", strlen(line));
+	app_free(&a);
+	serve_file("netboot", NULL);
+}
+
 int main(void)
 {
 	setup();
@@ -382,6 +657,10 @@ int main(void)
 	test_lan_on_off();
 	test_move();
 	test_events();
+	test_serve_on_off();
+	test_serve_plan_fails();
+	test_serve_hostile();
+	test_netbooted();
 	teardown();
 	return harness_done();
 }
