@@ -171,7 +171,7 @@ fails_with "config-check: DOM0_MEM not a number" "DOM0_MEM must be a number" cfg
 fails_with "config-check: DOM0_MEM_PCT not a percentage" "DOM0_MEM_PCT must be a whole percentage, not '5.5'" cfg DOM0_MEM_PCT=5.5
 fails_with "config-check: DOM0_MEM_PCT too large" "DOM0_MEM_PCT=60 is too large" cfg DOM0_MEM_PCT=60
 fails_with "config-check: BRIDGE_NET not the start of a /20" "BRIDGE_NET=10.73.5 does not start a /20" cfg BRIDGE_NET=10.73.5
-fails_with "config-check: SERVE_NET not three octets" "SERVE_NET must be the first three octets, e.g. 10.74.0 (got '10.74')" cfg SERVE_NET=10.74
+fails_with "config-check: SERVE_NET not three octets" "SERVE_NET must be the first three octets, e.g. 10.74.0 .got '10.74'" cfg SERVE_NET=10.74
 fails_with "config-check: SERVE_NET inside the guests' network" "SERVE_NET=10.73.200 lies in the guests' network 10.73.0.0/16" cfg SERVE_NET=10.73.200
 fails_with "config-check: bad ISO label" "ISO_LABEL must be" cfg ISO_LABEL=bad-label
 fails_with "config-check: a bridge name with a space" "BRIDGE must be a network interface name" cfg BRIDGE="br 1"
