@@ -14,30 +14,23 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/isotest.sh
 
-NS=xlnb$$
+. tests/lib/netboot.sh
 school_pid=
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	qemu_cleanup
 	[ -z "$school_pid" ] || kill "$school_pid" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
+	nb_cable_cut
 	rm -rf "$TMPD"
 }
 trap cleanup EXIT
-ip netns add "$NS" && ip -n "$NS" link add br0 type bridge && ip -n "$NS" link set br0 up ||
-	{ fail "cannot make the test's network namespace $NS with a bridge"; finish; }
-for t in t-srv t-bios t-uefi; do
-	ip -n "$NS" tuntap add "$t" mode tap && ip -n "$NS" link set "$t" master br0 up ||
-		{ fail "cannot add the tap card $t to the test's bridge"; finish; }
-done
-# every machine's card is a tap in the namespace: QEMU runs inside it
-QEMU_BASE=(ip netns exec "$NS" "${QEMU_BASE[@]}")
-nic() { echo "-netdev tap,id=n,ifname=$1,script=no,downscript=no -device e1000,netdev=n,mac=$2${3:+,bootindex=$3}"; }
+PATH=$PATH:/usr/sbin:/sbin   # dnsmasq, for the school's server
+nb_cable t-srv t-bios t-uefi || { fail "cannot make the test's network namespace with a bridge and tap cards"; finish; }
 
 # the school's DHCP server: on br0, addresses 192.168.77.50-.99
 school_on() {
-	ip -n "$NS" addr add 192.168.77.1/24 dev br0 2>/dev/null
-	ip netns exec "$NS" dnsmasq --conf-file=/dev/null --port=0 --interface=br0 --bind-interfaces \
+	ip -n "$NB_NS" addr add 192.168.77.1/24 dev br0 2>/dev/null
+	ip netns exec "$NB_NS" dnsmasq --conf-file=/dev/null --port=0 --interface=br0 --bind-interfaces \
 		--dhcp-range=192.168.77.50,192.168.77.99,255.255.255.0,1h --dhcp-leasefile="$TMPD/school.leases" \
 		--keep-in-foreground --log-facility=- > "$TMPD/school.log" 2>&1 &
 	school_pid=$!
@@ -45,14 +38,7 @@ school_on() {
 school_off() { kill "$school_pid" 2>/dev/null; wait "$school_pid" 2>/dev/null; school_pid=; }
 
 # --- the server: booted from the ISO, root shell ----------------------------------------------
-# shellcheck disable=SC2046 # words wanted: QEMU's arguments
-qemu_start srv -m 2048 -drive "file=$ISO,media=cdrom,readonly=on" -boot d $(nic t-srv 52:54:00:74:00:01)
-qemu_wait 'Automatic boot in' 60 "boot menu" && qemu_send $'h\r'
-if ! qemu_wait "$READY" 180 "server ready" || ! qemu_wait 'xenlive# ' 30 prompt; then
-	fail "the server did not come up"; finish
-fi
-sleep 1
-qemu_cmd 10 'stty cols 1000 rows 50'
+nb_server "$ISO" t-srv || { fail "the server did not come up"; finish; }
 qemu_cmd 10 'xenlive-serve status'
 echo "$QEMU_OUT" | grep -qx 'serving off' && pass "serve: off after boot (nothing listens): $QEMU_OUT" ||
 	fail "serve: after boot, status said: $QEMU_OUT"
@@ -61,21 +47,17 @@ echo "$QEMU_OUT" | grep -q '^nic eth0$' && echo "$QEMU_OUT" | grep -q '^start dn
 	pass "serve plan names the card and what it starts: $(echo "$QEMU_OUT" | tr '\n' ' ')" ||
 	fail "serve plan said: $QEMU_OUT"
 
-# client NAME KEY QEMU_ARGS...: a diskless PC booting from the network; KEY
-# picks the menu's root-shell entry; 0 once it is ready at dom0's prompt
+# client NAME KEY QEMU_ARGS...: nb_client, with its checks
 client() {
-	local name=$1 key=$2
-	shift 2
-	qemu_start "$name" -m 2048 "$@"
-	qemu_wait 'Automatic boot in|will be executed automatically|GNU GRUB' 240 "$name's network boot menu" ||
-		{ fail "$name: no network boot menu from the server"; return 1; }
-	pass "$name: the firmware's PXE loaded the server's boot menu ($(qemu_elapsed) s after power-on)"
-	qemu_send "$key"
-	qemu_wait "$READY" 420 "$name ready" && qemu_wait 'xenlive# ' 30 "$name's prompt" ||
-		{ fail "$name: did not come up from the network"; return 1; }
-	pass "$name: booted from the network to ready ($(qemu_elapsed) s after power-on)"
-	sleep 1
-	qemu_cmd 10 'stty cols 1000 rows 50'
+	local name=$1
+	if nb_client "$@"; then
+		pass "$name: the firmware's PXE loaded the server's boot menu ($NB_MENU s after power-on)"
+		pass "$name: booted from the network to ready ($NB_READY s after power-on)"
+		return 0
+	fi
+	if [ -z "$NB_MENU" ]; then fail "$name: no network boot menu from the server"
+	else fail "$name: did not come up from the network"; fi
+	return 1
 }
 # launch_debian NAME: a Debian guest on the current client turns ready
 launch_debian() {
@@ -94,7 +76,7 @@ else
 	fail "serve with another DHCP server on the cable said: $QEMU_OUT"
 fi
 # shellcheck disable=SC2046
-if client bios $'h\r' -boot n $(nic t-bios 52:54:00:74:00:0b); then
+if client bios $'h\r' -boot n $(nb_nic t-bios 52:54:00:74:00:0b); then
 	qemu_cmd 10 'cat /run/xenlive/netboot; grep "boot medium" /run/xenlive/boot.log'
 	echo "$QEMU_OUT" | grep -qE '^192\.168\.77\.[0-9]+ eth0 192\.168\.77\.(5[0-9]|[6-9][0-9])$' &&
 		pass "bios: netbooted in proxy mode, its address from the school's server: $(echo "$QEMU_OUT" | tr '\n' ' ')" ||
@@ -118,7 +100,7 @@ echo "$QEMU_OUT" | grep -q '^mode dhcp$' && echo "$QEMU_OUT" | grep -q "^address
 	pass "serve on a cable without a DHCP server: it hands out addresses itself ($(echo "$QEMU_OUT" | tr '\n' ' '))" ||
 	fail "serve on a cable of its own said: $QEMU_OUT"
 # shellcheck disable=SC2046
-if client uefi h -bios "$OVMF" $(nic t-uefi 52:54:00:74:00:0e 1); then
+if client uefi h -bios "$OVMF" $(nb_nic t-uefi 52:54:00:74:00:0e 1); then
 	qemu_cmd 10 'cat /run/xenlive/netboot'
 	echo "$QEMU_OUT" | grep -qE "^$(conf SERVE_NET)\\.1 eth0 $(conf SERVE_NET)\\.[0-9]+$" &&
 		pass "uefi: netbooted from the server, address from it: $QEMU_OUT" || fail "uefi: netboot record: $QEMU_OUT"
