@@ -39,7 +39,8 @@ rpm_row=$(awk -F' [|] ' '/launch → ready/ && !/Debian/ { sub(/^[|] /, "", $1);
 [ -n "$rpm_row" ] && number "$rpm_row" || fail "no launch row for the RPM guest"
 v=$(cell "livetop CPU" 3)
 [[ $v =~ ^[0-9] ]] && pass "xentop measured next to livetop: $v" || fail "xentop cell: '$v'"
-for row in "Clean build" "No-change rebuild" "Move a running" "– of which the guest is paused" "– reference: xl save"; do
+for row in "Clean build" "No-change rebuild" "Move a running" "– of which the guest is paused" "– reference: xl save" \
+	"Netboot: a PC" "– two PCs at once"; do
 	v=$(cell "$row" 2)
 	[[ $v == "not measured (quick mode)" ]] && pass "$row says why quick mode leaves it out: $v" || fail "$row in quick mode: '$v'"
 done

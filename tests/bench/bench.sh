@@ -6,11 +6,12 @@
 # and writes it, with a line per figure on how it was measured, to
 # out/bench.md.  A figure that could not be measured says so in its cell.
 # --quick: one run of everything, shorter windows, a 1 GiB machine for the
-# density figure, no live-build, no moves between two machines; writes
+# density figure, no live-build, no moves between two machines, no network
+# boot; writes
 # out/bench-quick.md (make check runs it so this code cannot rot).
 # BENCH_COLD=1 also times a build from an empty cache (downloads and the
 # guest kernel compile).  For work on the
-# bench itself: BENCH_SKIP="boot dom0 move build livebuild" leaves parts out,
+# bench itself: BENCH_SKIP="boot dom0 move netboot build livebuild" leaves parts out,
 # BENCH_BOOT_RUNS, BENCH_LAUNCH_RUNS and BENCH_MOVE_RUNS change the number of runs.
 # A benchmark is not a test: slow figures never make it fail; it fails only
 # when it cannot run at all.
@@ -230,8 +231,11 @@ bench_build() {
 # --- moving a guest between two machines ----------------------------------------------------
 . tests/bench/move-bench.sh
 
-# BENCH_SKIP="boot dom0 move build livebuild": leave parts out (their cells say so)
-for part in boot dom0 move build livebuild; do
+# --- PCs booting from a xenlive on the network ---------------------------------------------------
+. tests/bench/netboot-bench.sh
+
+# BENCH_SKIP="boot dom0 move netboot build livebuild": leave parts out (their cells say so)
+for part in boot dom0 move netboot build livebuild; do
 	if [[ " ${BENCH_SKIP:-} " == *" $part "* ]]; then
 		note "skipping $part (BENCH_SKIP)"
 		put skipped "$(get skipped) $part"

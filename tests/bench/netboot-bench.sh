@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# bench_netboot (sourced by bench.sh): a PC booting from a xenlive that
+# serves network boot (tests/lib/netboot.sh: a cable in a network namespace,
+# e1000 tap cards, QEMU's PXE ROMs).  With the server running, a BIOS PC
+# boots RUNS_BOOT times from the network and once from the CD (the same
+# machine, the same moment: the reference), power-on -> "xenlive: ready";
+# then two PCs boot from the network at once.  Quick mode leaves it out
+# (three more machines, ~8 min).
+# shellcheck disable=SC2016  # $ in single quotes is expanded in dom0
+bench_netboot() {
+	local i
+	if [ "$QUICK" = 1 ]; then
+		put netboot_one "not measured (quick mode)"
+		put netboot_cd "not measured (quick mode)"
+		put netboot_two "not measured (quick mode)"
+		return
+	fi
+	. tests/lib/netboot.sh
+	note "netboot: a server and PCs on one cable"
+	if ! nb_cable t-srv t-c1 t-c2 || ! nb_server "$ISO" t-srv > "$TMPD/nb.err" 2>&1; then
+		note "netboot: the server did not come up: $(tail -n 3 "$TMPD/nb.err" 2>/dev/null | tr '\n' ' ')"
+		qemu_stop; nb_cable_cut
+		return
+	fi
+	qemu_cmd 60 'xenlive-serve on' > /dev/null
+	if ! echo "$QEMU_OUT" | grep -q '^mode dhcp$'; then
+		note "netboot: xenlive-serve on said: $(echo "$QEMU_OUT" | tr '\n' ' ')"
+		qemu_stop; nb_cable_cut
+		return
+	fi
+	# ready_after NAME: seconds from NAME's power-on to ready (the menus'
+	# default entry starts by itself), nothing if it did not get there
+	ready_after() { qemu_use "$1"; qemu_wait 'xenlive: ready' 420 "$1 ready" > "$TMPD/$1.err" && qemu_elapsed; qemu_stop; }
+	for i in $(seq "$RUNS_BOOT"); do
+		note "netboot: BIOS PC from the network, run $i"
+		# shellcheck disable=SC2046 # words wanted: QEMU's arguments
+		qemu_start c1 -m 2048 -boot n $(nb_nic t-c1 52:54:00:74:00:11)
+		ready_after c1 >> "$TMPD/nb.one"; echo >> "$TMPD/nb.one"
+	done
+	note "netboot: the same PC from the CD, the server still running"
+	# shellcheck disable=SC2046
+	qemu_start c1 -m 2048 -drive "file=$ISO,media=cdrom,readonly=on" -boot d $(nb_nic t-c1 52:54:00:74:00:11)
+	ready_after c1 >> "$TMPD/nb.cd"; echo >> "$TMPD/nb.cd"
+	note "netboot: two PCs at once"
+	# shellcheck disable=SC2046
+	qemu_start c1 -m 2048 -boot n $(nb_nic t-c1 52:54:00:74:00:11)
+	# shellcheck disable=SC2046
+	qemu_start c2 -m 2048 -boot n $(nb_nic t-c2 52:54:00:74:00:12)
+	{ ready_after c1; echo; ready_after c2; echo; } >> "$TMPD/nb.two"
+	qemu_use srv; qemu_stop; nb_cable_cut
+	[ ! -s "$TMPD/nb.one" ] || put netboot_one "$(median < "$TMPD/nb.one")"
+	[ ! -s "$TMPD/nb.cd" ] || put netboot_cd "$(median < "$TMPD/nb.cd")"
+	[ "$(grep -c . "$TMPD/nb.two")" != 2 ] || put netboot_two "$(sort -g "$TMPD/nb.two" | tail -n1) (the first $(sort -g "$TMPD/nb.two" | grep . | head -n1))"
+}
