@@ -164,13 +164,14 @@ net_medium() {
 	ip addr add "$1/$2" dev "$nic" || { fail "netboot: cannot give $nic the address $1"; return 1; }
 	echo "$srv $nic $1" > /run/xenlive/netboot
 	mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$dir" || { fail "netboot: cannot make a RAM disk for the guests"; return 1; }
-	got=$(wget -q -T 20 -O - "http://$srv/xenlive.id" 2>/dev/null | head -c 64 | tr -c '0-9a-z\n' '?')
+	# (timeout, not wget's -T: busybox 1.35's wget crashes on -T)
+	got=$(timeout 20 wget -q -O - "http://$srv/xenlive.id" 2>/dev/null | head -c 64 | tr -c '0-9a-z\n' '?')
 	if [ "$got" != "$(cat /etc/xenlive/build-id)" ]; then
 		umount "$dir"
 		fail "netboot: the server at $srv serves build ${got:-nothing}, this is build $(cat /etc/xenlive/build-id); guests are unavailable"
 		return 1
 	fi
-	if ! wget -q -T 20 -O "$list" "http://$srv/netboot/files" 2>/dev/null; then
+	if ! timeout 20 wget -q -O "$list" "http://$srv/netboot/files" 2>/dev/null; then
 		umount "$dir"; fail "netboot: cannot fetch http://$srv/netboot/files; guests are unavailable"; return 1
 	fi
 	# every line "SHA256  PATH", PATH relative, of safe characters, no ".."
@@ -179,7 +180,7 @@ net_medium() {
 	fi
 	while read -r _ path; do
 		case $path in */*) mkdir -p "$dir/${path%/*}" ;; esac
-		wget -q -T 30 -O "$dir/$path" "http://$srv/$path" 2>/dev/null || { bad=$path; break; }
+		timeout 120 wget -q -O "$dir/$path" "http://$srv/$path" 2>/dev/null || { bad=$path; break; }
 	done < "$list"
 	if [ -n "${bad:-}" ] || ! (cd "$dir" && sha256sum -c -s "$list"); then
 		umount "$dir"
