@@ -87,8 +87,9 @@ for v in "${vars[@]}"; do
 	val=$(make -s -C "$tree" --no-print-directory -f - <<< "include Makefile
 print: ; @printf '%s' '\$($v)'" print 2>/dev/null)
 	# a value config-check still accepts: a number one more, labels upper
-	# case, BRIDGE_NET the start of the next /20
+	# case, BRIDGE_NET the start of the next /20, SERVE_NET the next /24
 	if [ "$v" = BRIDGE_NET ]; then new=${val%.*}.$(( (${val##*.} + 16) % 256 ))
+	elif [ "$v" = SERVE_NET ]; then new=${val%.*}.$(( (${val##*.} + 1) % 256 ))
 	elif [[ $val =~ ^[1-9][0-9]*$ ]]; then new=$((val + 1))
 	else case $val in *[0-9]) new=${val}1 ;; *[A-Z]) new=${val}X ;; *) new=${val}x ;; esac
 	fi
