@@ -17,8 +17,7 @@ usb_args=(-device qemu-xhci,id=xhci -drive "if=none,id=stick,file=$ISO,format=ra
 boot() {
 	local name=$1 medium=$2
 	shift 2
-	qemu_start "$name" "$@"
-	if qemu_wait "$READY" 120 "xenlive: ready ($name)"; then
+	if qemu_boot "$name" '' 120 "$@"; then
 		pass "$name: reached 'xenlive: ready' ($(qemu_elapsed) s after QEMU start)"
 	else
 		fail "$name: no 'xenlive: ready' within 120 s"

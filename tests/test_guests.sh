@@ -33,9 +33,7 @@ if [ -z "$ISO" ]; then
 fi
 
 # --- boot to a dom0 shell (menu entry "Root shell") ------------------------------------------
-qemu_start guests -drive "file=$ISO,media=cdrom,readonly=on" -boot d
-qemu_wait 'Automatic boot in' 60 "boot menu" && qemu_send $'h\r'
-if ! qemu_wait 'xenlive: ready' 120 ready || ! qemu_wait 'xenlive# ' 30 prompt; then
+if ! qemu_boot guests h 120 -drive "file=$ISO,media=cdrom,readonly=on" -boot d || ! qemu_wait 'xenlive# ' 30 prompt; then
 	fail "dom0 did not come up"; finish
 fi
 qemu_cmd 10 'cat /media/xenlive/guests/catalog'

@@ -48,8 +48,7 @@ profile() {
 	P=$1
 	local kbus=$2
 	shift 2
-	qemu_start "$P" -vga std "$@" -device "usb-kbd,bus=$kbus,id=kbd1"
-	if qemu_wait "$READY" 180 "xenlive: ready ($P)"; then
+	if qemu_boot "$P" '' 180 -vga std "$@" -device "usb-kbd,bus=$kbus,id=kbd1"; then
 		pass "$P: reached 'xenlive: ready' ($(qemu_elapsed) s after QEMU start)"
 	else
 		fail "$P: no 'xenlive: ready' within 180 s"; qemu_stop; return 1

@@ -24,9 +24,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/isotest.sh
 
-qemu_start hostile -drive "file=$ISO,media=cdrom,readonly=on" -boot d
-qemu_wait 'Automatic boot in' 60 "boot menu" && qemu_send $'h\r'
-if ! qemu_wait "$READY" 120 ready || ! qemu_wait 'xenlive# ' 30 prompt; then
+if ! qemu_boot hostile h 120 -drive "file=$ISO,media=cdrom,readonly=on" -boot d || ! qemu_wait 'xenlive# ' 30 prompt; then
 	fail "dom0 did not come up"; finish
 fi
 

@@ -96,12 +96,10 @@ xorriso -osirrox on -indev "$GISO" -extract /guests/catalog "$TMPD/gcatalog" > /
 	grep -q '^standin|' "$TMPD/gcatalog" && STANDIN=standin
 
 # --- boot: QEMU start -> "xenlive: ready", default menu entry ------------------------------------
-READY='xenlive: ready: Xen [0-9.]+, [0-9]+ MiB free'
 boot_time() { # NAME QEMU_ARGS...: prints seconds to ready, nothing on failure
 	local name=$1
 	shift
-	qemu_start "$name" "$@"
-	qemu_wait "$READY" 180 "xenlive: ready ($name)" > "$TMPD/$name.err" && qemu_elapsed
+	qemu_boot "$name" '' 180 "$@" > "$TMPD/$name.err" && qemu_elapsed
 	case $name in *-1) screen_size "${name%-1}" ;; esac
 	qemu_stop
 }

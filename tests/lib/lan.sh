@@ -24,8 +24,6 @@ _lan_boot() {  # NAME KEY ISO MIB QEMU_ARGS...: started, its menu entry chosen
 	qemu_start "$name" -m "$mib" -drive "file=$iso,media=cdrom,readonly=on" -boot d "$@"
 	qemu_wait 'Automatic boot in' 60 "$name's boot menu" && qemu_send "$key"$'\r'
 }
-# (ash wraps a line at the 80 columns it assumes on a serial console, and
-# redraws it: a wide line keeps long commands as they were typed)
 _lan_up() {  # NAME KEY
 	qemu_use "$1"
 	qemu_wait 'xenlive: ready' 180 "$1 ready" || return 1
@@ -33,7 +31,7 @@ _lan_up() {  # NAME KEY
 		qemu_wait ' livetop ' 60 "livetop on $1's serial console" || return 1
 		qemu_send q; sleep 1; qemu_send y
 	fi
-	qemu_wait 'xenlive# ' 30 "$1's prompt" && sleep 1 && qemu_cmd 10 'stty cols 1000 rows 50'
+	qemu_prompt "$1"
 }
 
 export LAN_CODE="" LAN_ADDR=""   # set by lan_on

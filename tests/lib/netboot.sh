@@ -26,11 +26,8 @@ nb_nic() { echo "-netdev tap,id=n,ifname=$1,script=no,downscript=no -device e100
 
 nb_server() {
 	# shellcheck disable=SC2046 # words wanted: QEMU's arguments
-	qemu_start srv -m 2048 -drive "file=$1,media=cdrom,readonly=on" -boot d $(nb_nic "$2" 52:54:00:74:00:01)
-	qemu_wait 'Automatic boot in' 60 "the server's boot menu" && qemu_send $'h\r'
-	qemu_wait 'xenlive: ready' 180 "the server ready" && qemu_wait 'xenlive# ' 30 "the server's prompt" || return 1
-	sleep 1
-	qemu_cmd 10 'stty cols 1000 rows 50'
+	qemu_boot srv h 180 -m 2048 -drive "file=$1,media=cdrom,readonly=on" -boot d $(nb_nic "$2" 52:54:00:74:00:01) &&
+		qemu_prompt "the server"
 }
 
 export NB_MENU="" NB_READY=""
@@ -44,7 +41,5 @@ nb_client() {
 	qemu_send "$key"
 	qemu_wait 'xenlive: ready' 420 "$name ready" || return 1
 	NB_READY=$(qemu_elapsed)
-	qemu_wait 'xenlive# ' 30 "$name's prompt" || return 1
-	sleep 1
-	qemu_cmd 10 'stty cols 1000 rows 50'
+	qemu_prompt "$name"
 }

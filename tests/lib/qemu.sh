@@ -4,6 +4,8 @@
 #   qemu_wait REGEX SECONDS WHAT   wait for REGEX in the console log
 #   qemu_send TEXT                 type TEXT (no newline), all at once
 #   qemu_type TEXT                 type TEXT at a pace the console keeps up with
+#   qemu_boot NAME KEY SECONDS ARGS  qemu_start, pick boot entry KEY, wait for "xenlive: ready"
+#   qemu_prompt NAME               wait for dom0's shell prompt, make its lines wide
 #   qemu_cmd SECONDS COMMAND       run a shell command in dom0; sets QEMU_OUT, returns its status
 #   qemu_guest_type GUEST TEXT     type a line into a guest's console (xl console), back to dom0
 #   qemu_stop                      stop the machine
@@ -110,6 +112,50 @@ qemu_type() {
 			sleep 0.05
 		done
 	done
+}
+
+# the line dom0 prints when the toolstack is up
+READY='xenlive: ready: Xen [0-9.]+, [0-9]+ MiB free'
+# qemu_boot NAME KEY SECONDS QEMU_ARGS...: qemu_start, then the boot menu's
+# entry KEY (empty: the default entry, untouched), then up to SECONDS for
+# dom0's "xenlive: ready"; 0 when it came.
+# Once in some hundred boots under TCG dom0's kernel stalled before its init
+# ran (CI, hardware suite, desktop: the last console line "Poking KASLR using
+# RDTSC...", then nothing for 180 s).  A stall like that prints Xen's dump of
+# dom0's registers and its domain list (debug keys 0 and q), and the machine
+# is started once more, with a NOTE line saying so; a second stall fails.
+qemu_boot() {
+	local name=$1 key=$2 secs=$3 try
+	shift 3
+	for try in 1 2; do
+		qemu_start "$name" "$@"
+		[ -z "$key" ] || { qemu_wait 'Automatic boot in' 60 "$name's boot menu" && qemu_send "$key"$'\r'; }
+		qemu_wait "$READY" "$secs" "xenlive: ready ($name)" && return 0
+		qemu_stalled && [ "$try" = 1 ] || return 1
+		echo "NOTE: $name: dom0's kernel stalled before its init ran (Xen's dump above); starting $name once more"
+		qemu_stop
+	done
+}
+# qemu_stalled: 0 when dom0's kernel started and its init (rc.boot, whose
+# lines begin "xenlive: ") never printed; then prints Xen's dump
+qemu_stalled() {
+	kill -0 "$QEMU_PID" 2>/dev/null || return 1
+	tr -d '\r' < "$QEMU_LOG" | grep -q '^\[ *[0-9.]*\] Command line: ' || return 1
+	! tr -d '\r' < "$QEMU_LOG" | sed -n '/^\[ *[0-9.]*\] Command line: /,$p' | grep -q '^xenlive: ' || return 1
+	local from=$QEMU_FROM
+	qemu_mark
+	# Ctrl-A three times: the serial line's input goes to Xen
+	qemu_send $'\x01\x01\x01'; sleep 1; qemu_send 0; sleep 5; qemu_send q; sleep 5
+	echo "---- Xen's dump on $QEMU_NAME's console (debug keys 0 and q) ----"
+	tail -c +"$((QEMU_FROM + 1))" "$QEMU_LOG" | tr -d '\r' | head -n 120
+	echo "---- end ----"
+	QEMU_FROM=$from
+}
+# qemu_prompt NAME: dom0's shell prompt, then lines 1000 columns wide (ash
+# wraps a line at the 80 columns it assumes on a serial console and redraws
+# it; a wide line keeps long commands as they were typed)
+qemu_prompt() {
+	qemu_wait 'xenlive# ' 30 "$1's prompt" && sleep 1 && qemu_cmd 10 'stty cols 1000 rows 50'
 }
 
 export QEMU_OUT=''   # output of the last qemu_cmd
