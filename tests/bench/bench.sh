@@ -56,6 +56,13 @@ median() {
 		m = n % 2 ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
 		if (n == 1) printf "%.1f", m; else printf "%.1f (%.1f-%.1f, n=%d)", m, v[0], v[n - 1], n }'
 }
+# quick_skip KEY...: in quick mode, each KEY's cell says why it is empty;
+# 0 then (the part is left out), 1 in a full run
+quick_skip() {
+	[ "$QUICK" = 1 ] || return 1
+	local k
+	for k in "$@"; do put "$k" "not measured (quick mode)"; done
+}
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 : > "$RES"
 
@@ -205,11 +212,7 @@ build_time() { # DIR [CACHE]: prints "CLEAN NOCHANGE" seconds
 	echo "$t0 $t1 $t2" | awk '{ printf "%.0f %.0f", $2 - $1, $3 - $2 }'
 }
 bench_build() {
-	if [ "$QUICK" = 1 ]; then   # two makes (~2 min): not in make check's quick run
-		put build_clean "not measured (quick mode)"
-		put build_again "not measured (quick mode)"
-		return
-	fi
+	quick_skip build_clean build_again && return   # two makes (~2 min)
 	note "clean build (warm cache) and no-change rebuild"
 	bt=$(build_time "$TOP/build/bench")
 	rm -rf "$TOP/build/bench"

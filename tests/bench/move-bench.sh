@@ -8,12 +8,7 @@
 # shellcheck disable=SC2016  # $ in single quotes is expanded in dom0
 bench_move() {
 	local i from to code_a code_b line
-	if [ "$QUICK" = 1 ]; then
-		put move_total "not measured (quick mode)"
-		put move_pause "not measured (quick mode)"
-		put move_ref "not measured (quick mode)"
-		return
-	fi
+	quick_skip move_total move_pause move_ref && return
 	. tests/lib/lan.sh
 	note "moves: two machines on one cable"
 	if ! lan_pair "$ISO" 1536 > "$TMPD/move.err" 2>&1; then

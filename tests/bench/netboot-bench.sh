@@ -9,12 +9,7 @@
 # shellcheck disable=SC2016  # $ in single quotes is expanded in dom0
 bench_netboot() {
 	local i
-	if [ "$QUICK" = 1 ]; then
-		put netboot_one "not measured (quick mode)"
-		put netboot_cd "not measured (quick mode)"
-		put netboot_two "not measured (quick mode)"
-		return
-	fi
+	quick_skip netboot_one netboot_cd netboot_two && return
 	. tests/lib/netboot.sh
 	note "netboot: a server and PCs on one cable"
 	if ! nb_cable t-srv t-c1 t-c2 || ! nb_server "$ISO" t-srv > "$TMPD/nb.err" 2>&1; then
