@@ -93,6 +93,13 @@ qemu_cmd 30 'xenlive-serve off; xenlive-serve status; pidof dnsmasq | wc -w; pid
 [ "$(echo "$QEMU_OUT" | tr '\n' ' ')" = "serving off serving off 1 0 " ] &&
 	pass "serve off stops its dnsmasq and httpd" || fail "after serve off: $QEMU_OUT"
 school_off
+# the server's cable pulled: serve refuses with one line and leaves nothing started
+qemu_qmp hmp 'set_link n off' > /dev/null
+qemu_cmd 60 'xenlive-serve on; echo "RC=$?"; xenlive-serve status; pidof httpd | wc -w; [ -e /run/xenlive/serve ] && echo left || echo gone'
+qemu_qmp hmp 'set_link n on' > /dev/null
+[ "$(echo "$QEMU_OUT" | tr '\n' '|')" = "xenlive-serve: eth0 has no cable plugged in|RC=1|serving off|0|gone|" ] &&
+	pass "serve with the cable pulled: '$(echo "$QEMU_OUT" | head -n1)', nothing started" ||
+	fail "serve with the cable pulled: $(echo "$QEMU_OUT" | tr '\n' '|')"
 
 # --- 2. a cable of its own: serve hands out the addresses; a UEFI client --------------------------
 qemu_cmd 60 'xenlive-serve on 2>&1'
