@@ -5,16 +5,21 @@
 # images they copied into RAM.  The cable is a bridge in a network namespace
 # of this test's own (tap cards), so a third "machine", the school's DHCP
 # server (dnsmasq in that namespace), can join it:
-#  1. with the school's server on the cable, serve runs in proxy-DHCP mode
-#     and a BIOS client boots (its address from the school's server);
-#  2. without it, serve hands out addresses itself and a UEFI client boots,
-#     then keeps working with its cable pulled.
+#  1. with the school's server on the cable, `xenlive-serve on` in the
+#     server's shell runs proxy-DHCP mode and a BIOS client boots (its
+#     address from the school's server); then, the server's cable pulled,
+#     serve refuses with one line and starts nothing;
+#  2. without it, N and y in livetop on the server's screen (QEMU's sendkey,
+#     the screen read from /dev/vcs1) start serve, which hands out addresses
+#     itself; a UEFI client boots, its livetop says where from, and it keeps
+#     working with its cable pulled.
 # (SC2016: single-quoted text is expanded in dom0)
 # shellcheck disable=SC2016
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/isotest.sh
 
 . tests/lib/netboot.sh
+. tests/lib/screen.sh
 school_pid=
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
@@ -102,15 +107,35 @@ qemu_qmp hmp 'set_link n on' > /dev/null
 	fail "serve with the cable pulled: $(echo "$QEMU_OUT" | tr '\n' '|')"
 
 # --- 2. a cable of its own: serve hands out the addresses; a UEFI client --------------------------
-qemu_cmd 60 'xenlive-serve on 2>&1'
-echo "$QEMU_OUT" | grep -q '^mode dhcp$' && echo "$QEMU_OUT" | grep -q "^address $(conf SERVE_NET).1$" &&
+# started as a person would: N in livetop on the server's screen, then y
+srv_net=$(conf SERVE_NET)
+# (livetop looks at serve's status every 10 s while it serves: it has seen
+# section 1's off once its line is gone)
+wait_vcs '/ Domain-0 / { d = 1 } /Netboot server:/ { s = 1 } END { if (d && !s) print "off" }' 40 ||
+	{ fail "livetop on the server's screen still shows serving after serve off"; show_vcs; }
+qemu_qmp sendkey shift-n
+if wait_vcs '/Serve network boot on eth0\? \(y\/n\)/ { print }' 60; then
+	pass "N in livetop on the server's screen asks first: $(grep -o 'Serve network boot on.*' "$TMPD/vcs" | sed 's/  *$//')"
+	qemu_qmp sendkey y
+	wait_vcs "/Netboot server: eth0 ${srv_net//./\\.}\\.1 \\(dhcp\\)/ { print }" 90 &&
+		pass "after y, livetop on the server's screen shows it serving: $(grep -o 'Netboot server: .*' "$TMPD/vcs" | sed 's/  *$//')" ||
+		{ fail "after N, y livetop's screen shows no serving line"; show_vcs; }
+else
+	fail "N in livetop on the server's screen did not ask"; show_vcs
+fi
+qemu_cmd 10 'xenlive-serve status'
+echo "$QEMU_OUT" | grep -q '^mode dhcp$' && echo "$QEMU_OUT" | grep -q "^address $srv_net.1$" &&
 	pass "serve on a cable without a DHCP server: it hands out addresses itself ($(echo "$QEMU_OUT" | tr '\n' ' '))" ||
-	fail "serve on a cable of its own said: $QEMU_OUT"
+	fail "serve on a cable of its own: its status says: $QEMU_OUT"
+# (the UEFI client takes the menu's default entry: livetop on its screen)
 # shellcheck disable=SC2046
-if client uefi h -bios "$OVMF" $(nb_nic t-uefi 52:54:00:74:00:0e 1); then
+if client uefi $'\r' -bios "$OVMF" $(nb_nic t-uefi 52:54:00:74:00:0e 1); then
 	qemu_cmd 10 'cat /run/xenlive/netboot'
-	echo "$QEMU_OUT" | grep -qE "^$(conf SERVE_NET)\\.1 eth0 $(conf SERVE_NET)\\.[0-9]+$" &&
+	echo "$QEMU_OUT" | grep -qE "^${srv_net//./\\.}\\.1 eth0 ${srv_net//./\\.}\\.[0-9]+$" &&
 		pass "uefi: netbooted from the server, address from it: $QEMU_OUT" || fail "uefi: netboot record: $QEMU_OUT"
+	wait_vcs "/Netbooted from ${srv_net//./\\.}\\.1 \\(this PC: eth0 / { print }" 30 &&
+		pass "uefi: livetop on its screen says where it booted from: $(grep -o 'Netbooted from.*' "$TMPD/vcs" | sed 's/  *$//')" ||
+		{ fail "uefi: livetop's screen does not say it was netbooted"; show_vcs; }
 	# the cable pulled: everything it needs is in its RAM
 	qemu_qmp hmp 'set_link n off' > /dev/null
 	launch_debian "uefi, its cable pulled"

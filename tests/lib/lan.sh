@@ -16,7 +16,7 @@ lan_pair() {
 	_lan_boot a h "$iso" "$mib" -netdev "socket,id=n,listen=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0a
 	_lan_boot b "$key_b" "$iso" "$mib" -netdev "socket,id=n,connect=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0b \
 		-uuid 5a1e0b1d-1111-2222-3333-444455556666
-	_lan_up a h && _lan_up b "$key_b"
+	_lan_up a && _lan_up b
 }
 _lan_boot() {  # NAME KEY ISO MIB QEMU_ARGS...: started, its menu entry chosen
 	local name=$1 key=$2 iso=$3 mib=$4
@@ -24,14 +24,9 @@ _lan_boot() {  # NAME KEY ISO MIB QEMU_ARGS...: started, its menu entry chosen
 	qemu_start "$name" -m "$mib" -drive "file=$iso,media=cdrom,readonly=on" -boot d "$@"
 	qemu_wait 'Automatic boot in' 60 "$name's boot menu" && qemu_send "$key"$'\r'
 }
-_lan_up() {  # NAME KEY
+_lan_up() {  # NAME: ready, its serial console a shell
 	qemu_use "$1"
-	qemu_wait 'xenlive: ready' 180 "$1 ready" || return 1
-	if [ "$2" != h ]; then
-		qemu_wait ' livetop ' 60 "livetop on $1's serial console" || return 1
-		qemu_send q; sleep 1; qemu_send y
-	fi
-	qemu_prompt "$1"
+	qemu_wait "$READY" 180 "$1 ready" && qemu_prompt "$1"
 }
 
 export LAN_CODE="" LAN_ADDR=""   # set by lan_on

@@ -26,7 +26,7 @@ nb_nic() { echo "-netdev tap,id=n,ifname=$1,script=no,downscript=no -device e100
 
 nb_server() {
 	# shellcheck disable=SC2046 # words wanted: QEMU's arguments
-	qemu_boot srv h 180 -m 2048 -drive "file=$1,media=cdrom,readonly=on" -boot d $(nb_nic "$2" 52:54:00:74:00:01) &&
+	qemu_boot srv '' 180 -m 2048 -drive "file=$1,media=cdrom,readonly=on" -boot d $(nb_nic "$2" 52:54:00:74:00:01) &&
 		qemu_prompt "the server"
 }
 
@@ -39,7 +39,7 @@ nb_client() {
 	qemu_wait 'Automatic boot in|will be executed automatically|GNU GRUB' 240 "$name's network boot menu" || return 1
 	NB_MENU=$(qemu_elapsed)
 	qemu_send "$key"
-	qemu_wait 'xenlive: ready' 420 "$name ready" || return 1
+	qemu_wait "$READY" 420 "$name ready" || return 1
 	NB_READY=$(qemu_elapsed)
 	qemu_prompt "$name"
 }

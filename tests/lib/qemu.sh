@@ -151,11 +151,22 @@ qemu_stalled() {
 	echo "---- end ----"
 	QEMU_FROM=$from
 }
-# qemu_prompt NAME: dom0's shell prompt, then lines 1000 columns wide (ash
-# wraps a line at the 80 columns it assumes on a serial console and redraws
-# it; a wide line keeps long commands as they were typed)
+# qemu_prompt NAME: dom0's shell on the serial console after "xenlive:
+# ready": livetop there (the default entries start it on every console) is
+# quit (q, y); then lines 1000 columns wide (ash wraps a line at the 80
+# columns it assumes on a serial console and redraws it; a wide line keeps
+# long commands as they were typed).  (Only what follows the ready line
+# counts: GRUB's menu has "livetop" and "Xen 4.17" on one line.)
 qemu_prompt() {
-	qemu_wait 'xenlive# ' 30 "$1's prompt" && sleep 1 && qemu_cmd 10 'stty cols 1000 rows 50'
+	local from=$QEMU_FROM at rc=1
+	at=$(grep -abE -m1 "$READY" "$QEMU_LOG" | cut -d: -f1)
+	QEMU_FROM=${at:-0}
+	if qemu_wait 'xenlive# | livetop .*Xen 4\.17' 60 "$1's livetop or prompt"; then
+		tail -c +"$((QEMU_FROM + 1))" "$QEMU_LOG" | grep -q 'xenlive# ' || { qemu_send q; sleep 1; qemu_send y; }
+		qemu_wait 'xenlive# ' 30 "$1's prompt" && sleep 1 && qemu_cmd 10 'stty cols 1000 rows 50' && rc=0
+	fi
+	QEMU_FROM=$from
+	return $rc
 }
 
 export QEMU_OUT=''   # output of the last qemu_cmd
