@@ -54,8 +54,9 @@ trap 'exit 129' HUP
 # scripts/lib.sh itself is always part of the key.
 
 # stage_key ITEM...: prints a checksum over ITEMs.  A path contributes its
-# name and contents (directories recursively, sorted, skipping build/
-# output folders); anything else is taken as a literal string.
+# name, contents and executable bits (directories recursively, sorted,
+# skipping build/ output folders: a script staged as it is in the checkout
+# keeps its mode); anything else is taken as a literal string.
 stage_key() {
 	local item name
 	for item in "$@"; do
@@ -66,9 +67,11 @@ stage_key() {
 		fi
 		if [ -d "$item" ]; then
 			(cd "$item" && find . -name build -prune -o \( -type f -o -type l \) -print0 | sort -z |
-				xargs -0r sha256sum) | sed "s|^|$name |"
+				xargs -0r sha256sum
+			 find . -name build -prune -o -type f -perm -u+x -print | LC_ALL=C sort | sed 's/^/executable /') |
+				sed "s|^|$name |"
 		elif [ -f "$item" ]; then
-			printf '%s ' "$name"; sha256sum < "$item"
+			printf '%s %s' "$name" "$([ -x "$item" ] && echo 'executable ')"; sha256sum < "$item"
 		else
 			printf 'value %s\n' "$item"
 		fi

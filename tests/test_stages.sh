@@ -1,9 +1,10 @@
 #!/bin/bash
 # The stages' declared inputs (scripts/lib.sh: INPUT_FILES, INPUT_VARS,
 # INPUT_TOOLS, INPUT_STAGES) are what decides a rebuild: each declared input
-# is changed in turn, in a copy of the checkout, and exactly the stages that
-# declare it, and the stages after them, get a new key (make STAGE_MODE=key:
-# the key stage_begin compares, nothing built).  Then one real rebuild: the
+# is changed in turn (and one executable file loses its x bits), in a copy
+# of the checkout, and exactly the stages that declare it, and the stages
+# after them, get a new key (make STAGE_MODE=key: the key stage_begin
+# compares, nothing built).  Then one real rebuild: the
 # ISO stage notices its published ISO was changed behind its back.
 # Needs root and the download cache of a finished `make`.
 cd "$(dirname "$0")/.." || exit 1
@@ -78,6 +79,22 @@ for p in "${paths[@]}"; do
 	verdict "file $f changed" "$(expected "${users[@]}")" "$(changed_stages "$(keys)")"
 	cp -p "$TMPD/saved" "$tree/$f"
 done
+
+# --- a file's mode: the first executable file of the declared inputs loses its x bits --------------
+x=
+for p in "${paths[@]}"; do
+	x=$(cd "$tree" && find "$p" -name build -prune -o -type f -perm -u+x -print | LC_ALL=C sort | head -n1)
+	[ -z "$x" ] || break
+done
+if [ -n "$x" ]; then
+	mode=$(stat -c %a "$tree/$x")
+	chmod a-x "$tree/$x"
+	mapfile -t users < <(awk -v f="$x" '$2 == "file" && (f == $3 || index(f, $3 "/") == 1) { print $1 }' "$TMPD/decl" | sort -u)
+	verdict "file $x no longer executable" "$(expected "${users[@]}")" "$(changed_stages "$(keys)")"
+	chmod "$mode" "$tree/$x"
+else
+	fail "no declared input is an executable file"
+fi
 
 # --- variables: each declared one gets another value -----------------------------------------
 mapfile -t vars < <(awk '$2 == "var" { print $3 }' "$TMPD/decl" | sort -u)
