@@ -113,10 +113,7 @@ boot_time() { # NAME QEMU_ARGS...: prints seconds to ready, nothing on failure
 # screen_size FIRMWARE: after the first boot of each firmware, the screen
 # livetop got on tty1 (quits the serial console's livetop for a shell)
 screen_size() {
-	qemu_wait ' livetop ' 60 "livetop" > /dev/null || return 0
-	qemu_send q; sleep 1; qemu_send y
-	qemu_wait 'xenlive# ' 30 "shell" > /dev/null || return 0
-	sleep 1
+	qemu_prompt "$1" > /dev/null || return 0
 	qemu_cmd 20 'set -- $(stty -F /dev/tty1 size) $(tr , " " < /sys/class/graphics/fb0/virtual_size); echo "R ${2}x$1 on ${3}x$4"' > /dev/null &&
 		put "screen_$1" "$(echo "$QEMU_OUT" | sed -n 's/^R //p')"
 }
@@ -145,14 +142,8 @@ dom0() { # SECONDS STEP ARGS...: runs one dom0-bench.sh step, keeps its R lines
 }
 dom0_session() {
 	: > "$TMPD/dom0"
-	qemu_start dom0 -m "$FILL_RAM" -drive "file=$GISO,media=cdrom,readonly=on" -boot d \
-		-drive "file=$TMPD/bench.tar,format=raw,if=ide,index=1"
-	qemu_wait 'Automatic boot in' 60 "boot menu" && qemu_send $'h\r'
-	qemu_wait 'xenlive# ' 180 "dom0 shell" > "$TMPD/dom0.err" || return 1
-	# ash wraps lines at the 80 columns it assumes on a serial console and
-	# then garbles fast-typed long lines: make the line wide first
-	sleep 1
-	qemu_cmd 10 'stty cols 1000 rows 50' > /dev/null
+	{ qemu_boot dom0 h 180 -m "$FILL_RAM" -drive "file=$GISO,media=cdrom,readonly=on" -boot d \
+		-drive "file=$TMPD/bench.tar,format=raw,if=ide,index=1" && qemu_prompt dom0; } > "$TMPD/dom0.err" || return 1
 	qemu_cmd 30 'for d in /dev/sd[a-z] /dev/hd[a-z]; do tar -xf $d -C /tmp dom0-bench.sh 2>/dev/null && break; done; ls /tmp/dom0-bench.sh' ||
 		{ echo "dom0 could not read the bench disk" > "$TMPD/dom0.err"; return 1; }
 	dom0 60 mem
