@@ -136,17 +136,24 @@ mmd -i "$iso/boot/grub/efi.img" ::/EFI ::/EFI/BOOT
 mcopy -m -i "$iso/boot/grub/efi.img" "$WORK/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
 
 # --- netboot: what xenlive-serve hands the PCs booting from this one -----------
+# A netbooted dom0 keeps the guests' images in its RAM (a tmpfs): each of
+# its entries gives dom0 that much more memory (MiB, rounded up), so it has
+# what a dom0 booted from the stick has
+images_mib=$(( ($(du -sk --apparent-size "$iso/guests" | cut -f1) + 1023) / 1024 ))
+more_mem() { perl -pe "s/\\b(dom0_mem=|max:)(\\d+)M/\$1 . (\$2 + $images_mib) . 'M'/ge"; }
 # BIOS: pxelinux with the same menu; it loads everything from the TFTP root
 # (the server links boot/ and the isolinux/ modules there), relative paths
 cp "$pkg/usr/lib/PXELINUX/pxelinux.0" "$iso/netboot/"
 sed -e 's|^MENU TITLE .*|& (network boot from @SERVER@)|' -e 's|/isolinux/mboot.c32|mboot.c32|' \
 	-e 's|APPEND /boot/xen.gz|APPEND boot/xen.gz|' -e 's|--- /boot/vmlinuz |--- boot/vmlinuz xenlive.netboot=@SERVER@ |' \
-	-e 's|--- /boot/initrd.img|--- boot/initrd.img|' "$iso/isolinux/isolinux.cfg" > "$iso/netboot/pxelinux.cfg"
+	-e 's|--- /boot/initrd.img|--- boot/initrd.img|' "$iso/isolinux/isolinux.cfg" | more_mem > "$iso/netboot/pxelinux.cfg"
 # UEFI: a GRUB network image; it reads (tftp,SERVER)/grub/grub.cfg, the same menu
 sed -e 's|^  module2 /boot/vmlinuz |  module2 /boot/vmlinuz xenlive.netboot=@SERVER@ |' \
-	-e '1i set root=(tftp,@SERVER@)' "$iso/boot/grub/grub.cfg" > "$iso/netboot/grub.cfg"
+	-e '1i set root=(tftp,@SERVER@)' "$iso/boot/grub/grub.cfg" | more_mem > "$iso/netboot/grub.cfg"
 grep -q 'xenlive.netboot=@SERVER@' "$iso/netboot/pxelinux.cfg" && grep -q 'xenlive.netboot=@SERVER@' "$iso/netboot/grub.cfg" ||
 	die "the netboot menus lack the server's address (isolinux.cfg or grub.cfg changed shape)"
+grep -q "dom0_mem=$((DOM0_MEM + images_mib))M" "$iso/netboot/pxelinux.cfg" && grep -q "dom0_mem=$((DOM0_MEM + images_mib))M" "$iso/netboot/grub.cfg" ||
+	die "the netboot menus do not give dom0 $images_mib MiB more for the guests' images"
 grub-mkimage -O x86_64-efi -d "$pkg/usr/lib/grub/x86_64-efi" -p /grub -o "$iso/netboot/grubnetx64.efi" \
 	efinet tftp net multiboot2 gzio normal configfile \
 	serial terminal echo test all_video efi_gop efi_uga video video_fb font gfxterm boot ||

@@ -44,6 +44,9 @@ school_off() { kill "$school_pid" 2>/dev/null; wait "$school_pid" 2>/dev/null; s
 
 # --- the server: booted from the ISO, root shell ----------------------------------------------
 nb_server "$ISO" t-srv || { fail "the server did not come up"; finish; }
+# dom0's memory in MiB (Xen's view), on the machine in use
+dom0_mib() { qemu_cmd 10 'xl list 0 | awk "NR == 2 { print \$3 }"'; echo "$QEMU_OUT"; }
+srv_dom0=$(dom0_mib)
 qemu_cmd 10 'xenlive-serve status'
 echo "$QEMU_OUT" | grep -qx 'serving off' && pass "serve: off after boot (nothing listens): $QEMU_OUT" ||
 	fail "serve: after boot, status said: $QEMU_OUT"
@@ -86,6 +89,12 @@ if client bios $'h\r' -boot n $(nb_nic t-bios 52:54:00:74:00:0b); then
 	echo "$QEMU_OUT" | grep -qE '^192\.168\.77\.[0-9]+ eth0 192\.168\.77\.(5[0-9]|[6-9][0-9])$' &&
 		pass "bios: netbooted in proxy mode, its address from the school's server: $(echo "$QEMU_OUT" | tr '\n' ' ')" ||
 		fail "bios: netboot record: $QEMU_OUT"
+	# the guests' images in its RAM come on top of dom0's usual memory
+	copied=$(grep -o '[0-9]* MiB copied into RAM' <<< "$QEMU_OUT" | cut -d' ' -f1)
+	cl_dom0=$(dom0_mib)
+	[ -n "$copied" ] && [ "${cl_dom0:-0}" -ge $((srv_dom0 + copied)) ] &&
+		pass "bios: the netbooted dom0 has $cl_dom0 MiB, the same machine from the CD $srv_dom0: the $copied MiB of images in RAM come on top" ||
+		fail "bios: the netbooted dom0 has '$cl_dom0' MiB, from the CD '$srv_dom0', images '$copied' MiB"
 	launch_debian bios
 fi
 qemu_stop
