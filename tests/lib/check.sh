@@ -23,11 +23,4 @@ finish() { [ "$FAILS" -eq 0 ]; exit; }
 conf() { local v; v=$(printenv "$1") || v=$(sed -n "s/^$1 ?= //p" config.mk); echo "$v"; }
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/xenlive-test.XXXXXX")
 trap 'rm -rf "$TMPD"' EXIT
-# copy_checkout DEST: the checkout's files as they are now (tracked and
-# untracked, not ignored: no build/ or out/) copied to DEST
-copy_checkout() {
-	mkdir -p "$1"
-	git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do
-		[ -f "$f" ] && printf '%s\0' "$f"
-	done | cpio -0 -pdm --quiet "$1"
-}
+. tests/lib/checkout.sh

@@ -12,7 +12,10 @@
 #    test_livetop fills a 4 GiB machine with it, about 20 guests that boot
 #    in seconds under TCG, where 48 MiB Debian guests would be ~70.
 # Built once into build/tests/variant (the copy in its src/) and reused while
-# it is newer than out/xenlive.iso.  Needs check.sh (TMPD, copy_checkout).
+# it is newer than out/xenlive.iso.  Needs TMPD.  (make bench had no
+# copy_checkout: with no variant built by make check before, its RPM and
+# stand-in figures came out "not measured")
+. tests/lib/checkout.sh
 variant_iso() {
 	local v=$PWD/build/tests/variant repo=$TMPD/repo port srv rc=0
 	if [ -f "$v/out/xenlive.iso" ] && [ "$v/out/xenlive.iso" -nt out/xenlive.iso ]; then
