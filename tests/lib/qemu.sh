@@ -140,8 +140,8 @@ qemu_boot() {
 # lines begin "xenlive: ") never printed; then prints Xen's dump
 qemu_stalled() {
 	kill -0 "$QEMU_PID" 2>/dev/null || return 1
-	tr -d '\r' < "$QEMU_LOG" | grep -q '^\[ *[0-9.]*\] Command line: ' || return 1
-	! tr -d '\r' < "$QEMU_LOG" | sed -n '/^\[ *[0-9.]*\] Command line: /,$p' | grep -q '^xenlive: ' || return 1
+	tr -d '\r' < "$QEMU_LOG" | awk '/^\[ *[0-9.]*\] Command line: / { k = 1 } k && /^xenlive: / { s = 1 }
+		END { exit !(k && !s) }' || return 1
 	local from=$QEMU_FROM
 	qemu_mark
 	# Ctrl-A three times: the serial line's input goes to Xen
