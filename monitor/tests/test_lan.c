@@ -87,7 +87,7 @@ static void setup(void)
 	       "plan) [ ! -e $T/serve.nocable ] || { echo 'xenlive-serve: eth0 has no cable plugged in' >&2; exit 1; }\n"
 	       "  echo 'nic eth0'\n"
 	       "  echo 'start dnsmasq (DHCP, or proxy-DHCP when the cable has a DHCP server; TFTP) and httpd (HTTP) on eth0'\n"
-	       "  echo 'serve BIOS (pxelinux) and UEFI (GRUB) network boot of this build, xenlive-test'; exit 0 ;;\n"
+	       "  echo 'serve BIOS (lpxelinux) and UEFI (GRUB) network boot of this build, xenlive-test'; exit 0 ;;\n"
 	       "on) if [ -e $T/serve.proxy ]; then echo proxy > $T/serve.on\n"
 	       "  echo 'xenlive-serve: the DHCP server at 192.168.1.1 answers on this cable: serving in proxy-DHCP mode"
 	       " (boot files only; it hands out the addresses)' >&2\n"

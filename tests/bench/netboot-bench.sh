@@ -41,7 +41,12 @@ bench_netboot() {
 	qemu_start c1 -m 2048 -boot n $(nb_nic t-c1 52:54:00:74:00:11)
 	# shellcheck disable=SC2046
 	qemu_start c2 -m 2048 -boot n $(nb_nic t-c2 52:54:00:74:00:12)
-	{ ready_after c1; echo; ready_after c2; echo; } >> "$TMPD/nb.two"
+	# each PC's wait on its own, side by side (one after the other, the
+	# second's time was read only when the first's wait ended)
+	ready_after c1 > "$TMPD/nb.c1" & local w=$!
+	ready_after c2 > "$TMPD/nb.c2"
+	wait "$w"
+	{ cat "$TMPD/nb.c1"; echo; cat "$TMPD/nb.c2"; echo; } >> "$TMPD/nb.two"
 	qemu_use srv; qemu_stop; nb_cable_cut
 	[ ! -s "$TMPD/nb.one" ] || put netboot_one "$(median < "$TMPD/nb.one")"
 	[ ! -s "$TMPD/nb.cd" ] || put netboot_cd "$(median < "$TMPD/nb.cd")"

@@ -178,13 +178,24 @@ net_medium() {
 	if grep -qvE '^[0-9a-f]{64}  [A-Za-z0-9_][A-Za-z0-9._/-]*$' "$list" || grep -q '\.\.' "$list"; then
 		umount "$dir"; fail "netboot: http://$srv/netboot/files is not a list of checksums; guests are unavailable"; return 1
 	fi
-	while read -r _ path; do
+	# all at once, each checked as it arrives: dom0's two CPUs fetch and
+	# sum side by side (one after the other took 19 s for 68 MiB under QEMU)
+	pids=
+	while read -r sum path; do
 		case $path in */*) mkdir -p "$dir/${path%/*}" ;; esac
-		timeout 120 wget -q -O "$dir/$path" "http://$srv/$path" 2>/dev/null || { bad=$path; break; }
+		{ timeout 120 wget -q -O "$dir/$path" "http://$srv/$path" 2>/dev/null || exit 2
+		  echo "$sum  $dir/$path" | sha256sum -c -s || exit 3; } &
+		pids="$pids $!:$path"
 	done < "$list"
-	if [ -n "${bad:-}" ] || ! (cd "$dir" && sha256sum -c -s "$list"); then
+	bad='' why=''
+	for p in $pids; do
+		wait "${p%%:*}" && continue
+		[ $? = 2 ] && why="did not arrive" || why="does not match its checksum"
+		bad=${p#*:}
+	done
+	if [ -n "$bad" ]; then
 		umount "$dir"
-		fail "netboot: ${bad:+http://$srv/$bad did not arrive; }what came from $srv does not match its checksums; guests are unavailable"
+		fail "netboot: http://$srv/$bad $why; guests are unavailable"
 		return 1
 	fi
 	mount -o remount,ro "$dir"
