@@ -30,25 +30,25 @@ nb_server() {
 		qemu_prompt "the server"
 }
 
-# A dom0 kernel that stalls before its init (qemu_boot in qemu.sh) is
-# started once more: a netbooted one did too, both its vCPUs always in the
-# timer interrupt, its first rc.boot line not there after 185 s.
 export NB_MENU="" NB_READY=""
 nb_client() {
-	local name=$1 key=$2 try
-	shift 2
-	for try in 1 2; do
-		NB_MENU='' NB_READY=''
-		qemu_start "$name" -m 2048 "$@"
-		qemu_wait 'Automatic boot in|will be executed automatically|GNU GRUB' 240 "$name's network boot menu" || return 1
-		NB_MENU=$(qemu_elapsed)
-		qemu_send "$key"
-		qemu_wait '^xenlive: boot entry' 240 "$name's dom0 init" && break
-		qemu_stalled && [ "$try" = 1 ] || return 1
-		echo "NOTE: $name: dom0's kernel stalled before its init ran (Xen's dump above); starting $name once more"
-		qemu_stop
-	done
+	local name=$1
+	NB_MENU='' NB_READY=''
+	qemu_twice "$name" _nb_start "$@" || return 1
 	qemu_wait "$READY" 300 "$name ready" || return 1
 	NB_READY=$(qemu_elapsed)
 	qemu_prompt "$name"
+}
+# _nb_start NAME KEY QEMU_ARGS...: power-on to dom0's init (its first
+# rc.boot line), the menu's entry KEY picked (qemu_twice: once more when
+# dom0's kernel stalls)
+_nb_start() {
+	local name=$1 key=$2
+	shift 2
+	NB_MENU=''
+	qemu_start "$name" -m 2048 "$@"
+	qemu_wait 'Automatic boot in|will be executed automatically|GNU GRUB' 240 "$name's network boot menu" || return 1
+	NB_MENU=$(qemu_elapsed)
+	qemu_send "$key"
+	qemu_wait '^xenlive: boot entry' 240 "$name's dom0 init"
 }

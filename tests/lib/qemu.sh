@@ -5,6 +5,7 @@
 #   qemu_send TEXT                 type TEXT (no newline), all at once
 #   qemu_type TEXT                 type TEXT at a pace the console keeps up with
 #   qemu_boot NAME KEY SECONDS ARGS  qemu_start, pick boot entry KEY, wait for "xenlive: ready"
+#   qemu_twice NAME COMMAND...     COMMAND (a start and a wait) once more if dom0's kernel stalled
 #   qemu_prompt NAME               wait for dom0's shell prompt, make its lines wide
 #   qemu_cmd SECONDS COMMAND       run a shell command in dom0; sets QEMU_OUT, returns its status
 #   qemu_guest_type GUEST TEXT     type a line into a guest's console (xl console), back to dom0
@@ -119,18 +120,28 @@ READY='xenlive: ready: Xen [0-9.]+, [0-9]+ MiB free'
 # qemu_boot NAME KEY SECONDS QEMU_ARGS...: qemu_start, then the boot menu's
 # entry KEY (empty: the default entry, untouched), then up to SECONDS for
 # dom0's "xenlive: ready"; 0 when it came.
+qemu_boot() { qemu_twice "$1" _qemu_boot_once "$@"; }
+_qemu_boot_once() {
+	local name=$1 key=$2 secs=$3
+	shift 3
+	qemu_start "$name" "$@"
+	[ -z "$key" ] || { qemu_wait 'Automatic boot in' 60 "$name's boot menu" && qemu_send "$key"$'\r'; }
+	qemu_wait "$READY" "$secs" "xenlive: ready ($name)"
+}
+# qemu_twice NAME COMMAND...: COMMAND starts machine NAME and waits for it;
+# when it fails because dom0's kernel stalled, it runs once more.
 # Once in some hundred boots under TCG dom0's kernel stalled before its init
 # ran (CI, hardware suite, desktop: the last console line "Poking KASLR using
-# RDTSC...", then nothing for 180 s).  A stall like that prints Xen's dump of
-# dom0's registers and its domain list (debug keys 0 and q), and the machine
-# is started once more, with a NOTE line saying so; a second stall fails.
-qemu_boot() {
-	local name=$1 key=$2 secs=$3 try
-	shift 3
+# RDTSC...", then nothing for 180 s; a netbooted one too, both its vCPUs
+# always in the timer interrupt, its first rc.boot line not there after
+# 185 s).  A stall like that prints Xen's dump of dom0's registers and its
+# domain list (debug keys 0 and q), and the machine is started once more,
+# with a NOTE line saying so; a second stall fails.
+qemu_twice() {
+	local name=$1 try
+	shift
 	for try in 1 2; do
-		qemu_start "$name" "$@"
-		[ -z "$key" ] || { qemu_wait 'Automatic boot in' 60 "$name's boot menu" && qemu_send "$key"$'\r'; }
-		qemu_wait "$READY" "$secs" "xenlive: ready ($name)" && return 0
+		"$@" && return 0
 		qemu_stalled && [ "$try" = 1 ] || return 1
 		echo "NOTE: $name: dom0's kernel stalled before its init ran (Xen's dump above); starting $name once more"
 		qemu_stop
