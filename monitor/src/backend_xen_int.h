@@ -68,6 +68,10 @@ struct xenb {
 	size_t nmsg, msg_cap;
 };
 
+/* Where the network counters are read (backend_xen.c; tests point it
+ * elsewhere). */
+extern const char *xen_netdev_path;
+
 /* One line for poll(), in order (backend_xen.c). */
 void xenb_say(struct xenb *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

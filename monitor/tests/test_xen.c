@@ -497,6 +497,56 @@ static void test_many_domains(void)
 	backend_close(b);
 }
 
+extern const char *xen_netdev_path;
+
+/* Network counters: each guest's vifD.N lines of /proc/net/dev summed,
+ * dom0's TX being the guest's RX; other interfaces, an emulated twin
+ * (vif5.0-emu), a vif of no domain and a broken line count for nobody. */
+static void test_vif_counters(void)
+{
+	char path[] = "/tmp/test_xen_netdev.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct backend *b;
+	struct dom_sample o;
+
+	if (!f) {
+		CHECK(0, "a file for /proc/net/dev");
+		return;
+	}
+	fputs("Inter-|   Receive                                                |  Transmit\n"
+	      " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
+	      "    lo:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0\n"
+	      "  xenbr0: 5000      50    0    0    0     0          0         0     6000      60    0    0    0     0       0          0\n"
+	      " vif5.0:    1000      10    0    0    0     0          0         0     2000      20    0    0    0     0       0          0\n"
+	      " vif5.1:      30       1    0    0    0     0          0         0       40       1    0    0    0     0       0          0\n"
+	      "vif5.0-emu: 900000    9    0    0    0     0          0         0   900000       9    0    0    0     0       0          0\n"
+	      " vif6.0:12345678901 99    0    0    0     0          0         0        7       1    0    0    0     0       0          0\n"
+	      " vif9.0:     555       5    0    0    0     0          0         0      555       5    0    0    0     0       0          0\n"
+	      " vif6.1: garbage\n", f);
+	fclose(f);
+	xen_netdev_path = path;
+	b = two_guests("debian-1", "debian-2");
+	CHECK(sample(b, 1100, 5, &o), "guest 5 is in the snapshot");
+	CHECK(o.net_rx_bytes == 2040 && o.net_tx_bytes == 1030,
+	      "guest 5's two vifs summed, mirrored: rx %llu (2040), tx %llu (1030)",
+	      (unsigned long long)o.net_rx_bytes, (unsigned long long)o.net_tx_bytes);
+	sample(b, 1101, 6, &o);
+	CHECK(o.net_rx_bytes == 7 && o.net_tx_bytes == 12345678901ULL,
+	      "guest 6: a counter glued to its colon, past 32 bits: rx %llu, tx %llu",
+	      (unsigned long long)o.net_rx_bytes, (unsigned long long)o.net_tx_bytes);
+	sample(b, 1102, 0, &o);
+	CHECK(o.net_rx_bytes == 0 && o.net_tx_bytes == 0, "dom0 gets no vif's counters");
+	backend_close(b);
+	xen_netdev_path = "/nonexistent/net/dev";
+	b = two_guests("debian-1", "debian-2");
+	CHECK(sample(b, 1100, 5, &o) && o.net_rx_bytes == 0,
+	      "without /proc/net/dev the snapshot is still taken, with no traffic");
+	backend_close(b);
+	xen_netdev_path = "/proc/net/dev";
+	unlink(path);
+}
+
 /* Snapshot entries still being created (id -1). */
 static size_t in_flight(struct backend *b, double now)
 {
@@ -557,6 +607,7 @@ int main(void)
 	test_suspended();
 	test_poll_backoff();
 	test_many_domains();
+	test_vif_counters();
 	test_launch_queue();
 	return harness_done();
 }
