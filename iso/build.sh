@@ -5,8 +5,9 @@
 # are generated from iso/entries.  Reproducible: same inputs, same bytes.
 # netboot/ holds what a booted xenlive serves to the PCs booting from it
 # (xenlive-serve): lpxelinux (BIOS), a GRUB network image (UEFI), their menus
-# (the same entries, with @SERVER@ for the server's address) and "files",
-# the checksums of what a netbooted dom0 fetches into its RAM.
+# (the same entries, with @SERVER@ for the server's address), "files", the
+# checksums of what a netbooted dom0 fetches into its RAM, and gz/, gzipped
+# copies of those that shrink to half or less.
 #   in:  build/hypervisor, build/rootfs, build/guests, iso/entries,
 #        Debian's isolinux, pxelinux, syslinux-common and grub-efi-amd64-bin packages
 #   out: out/xenlive.iso, out/SHA256SUMS
@@ -162,8 +163,23 @@ grub-mkimage -O x86_64-efi -d "$pkg/usr/lib/grub/x86_64-efi" -p /grub -o "$iso/n
 	efinet tftp http net multiboot2 gzio normal configfile \
 	serial terminal echo test all_video efi_gop efi_uga video video_fb font gfxterm boot ||
 	die "grub-mkimage (network image) failed"
-# what a netbooted dom0 fetches (xenlive.id first: this build's, or nothing)
-(cd "$iso" && find xenlive.id guests -type f | LC_ALL=C sort | xargs sha256sum) > "$WORK/files"
+# what a netbooted dom0 fetches (xenlive.id first: this build's, or nothing):
+# "SHA256  PATH", the sum of the file as it must end up; "SHA256  PATH gz"
+# when netboot/gz/PATH.gz holds it gzipped, for a file that gzip halves at
+# least (the guest kernel, a plain ELF: 16 MiB, 2.3 gzipped; the wire, not
+# gunzip, is what a netboot waits for)
+(cd "$iso" && find xenlive.id guests -type f | LC_ALL=C sort | xargs sha256sum) > "$WORK/sums"
+while read -r sum path; do
+	mkdir -p "$iso/netboot/gz/$(dirname "$path")"
+	gzip -9n < "$iso/$path" > "$iso/netboot/gz/$path.gz" || die "gzip $path failed"
+	if [ $(( $(stat -c %s "$iso/netboot/gz/$path.gz") * 2 )) -le "$(stat -c %s "$iso/$path")" ]; then
+		echo "$sum  $path gz"
+	else
+		rm "$iso/netboot/gz/$path.gz"
+		echo "$sum  $path"
+	fi
+done < "$WORK/sums" > "$WORK/files"
+find "$iso/netboot/gz" -depth -type d -empty -delete
 mv "$WORK/files" "$iso/netboot/files"
 
 # --- the image ---------------------------------------------------------------------

@@ -24,6 +24,25 @@ grep -qE 'El Torito boot img : +1 +BIOS' "$TMPD/eltorito" && grep -qE 'El Torito
 xorriso -osirrox on -indev out/xenlive.iso -extract /xenlive.id "$TMPD/id" >/dev/null 2>&1
 [ -s "$TMPD/id" ] && [ "$(cat "$TMPD/id")" = "$(cat build/rootfs/build-id)" ] &&
 	pass "ISO carries the id its dom0 looks for" || fail "xenlive.id does not match build/rootfs/build-id"
+# what a netbooted dom0 fetches: every file of netboot/files, as the list
+# says (gzipped from netboot/gz when marked gz), has the sum it lists
+mkdir -p "$TMPD/nb"
+xorriso -osirrox on -indev out/xenlive.iso -extract /netboot "$TMPD/nb/netboot" -extract /guests "$TMPD/nb/guests" \
+	-extract /xenlive.id "$TMPD/nb/xenlive.id" >/dev/null 2>&1
+nb_bad='' nb_n=0 nb_gz=''
+while read -r sum path gz; do
+	nb_n=$((nb_n + 1))
+	if [ -n "$gz" ]; then
+		got=$(gunzip -c "$TMPD/nb/netboot/gz/$path.gz" 2>/dev/null | sha256sum | cut -d' ' -f1)
+		nb_gz="$nb_gz $path ($(stat -c %s "$TMPD/nb/netboot/gz/$path.gz") of $(stat -c %s "$TMPD/nb/$path") bytes)"
+	else
+		got=$(sha256sum < "$TMPD/nb/$path" 2>/dev/null | cut -d' ' -f1)
+	fi
+	[ "$got" = "$sum" ] && [ "$(sha256sum < "$TMPD/nb/$path" | cut -d' ' -f1)" = "$sum" ] || nb_bad="$nb_bad $path"
+done < "$TMPD/nb/netboot/files"
+[ "$nb_n" -ge 5 ] && [ -z "$nb_bad" ] && grep -qx '[0-9a-f]\{64\}  guests/kernel/vmlinux gz' "$TMPD/nb/netboot/files" &&
+	pass "netboot/files: the $nb_n files a netbooted dom0 fetches match their sums, gzipped on the wire:$nb_gz" ||
+	fail "netboot/files ($nb_n lines): wrong sums:${nb_bad:- none}; gzipped:${nb_gz:- none}"
 zstd -dc build/rootfs/initrd.img > "$TMPD/initrd.cpio"
 cpio -itv --quiet < "$TMPD/initrd.cpio" > "$TMPD/cpio" 2>/dev/null
 for f in "usr/lib/xen-[0-9.]+/bin/xl" usr/sbin/xl usr/bin/bash usr/bin/flock usr/sbin/losetup usr/bin/ip \
