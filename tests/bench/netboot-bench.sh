@@ -2,8 +2,8 @@
 # bench_netboot (sourced by bench.sh): a PC booting from a xenlive that
 # serves network boot (tests/lib/netboot.sh: a cable in a network namespace,
 # e1000 tap cards, QEMU's PXE ROMs).  With the server running, a BIOS PC
-# boots RUNS_BOOT times from the network and once from the CD (the same
-# machine, the same moment: the reference), power-on -> "xenlive: ready";
+# boots RUNS_BOOT times from the network and as often from the CD, in turn
+# (the same machine, the same moment: the reference), power-on -> "xenlive: ready";
 # then two PCs boot from the network at once.  Quick mode leaves it out
 # (three more machines, ~8 min).
 # shellcheck disable=SC2016  # $ in single quotes is expanded in dom0
@@ -26,16 +26,17 @@ bench_netboot() {
 	# ready_after NAME: seconds from NAME's power-on to ready (the menus'
 	# default entry starts by itself), nothing if it did not get there
 	ready_after() { qemu_use "$1"; qemu_wait 'xenlive: ready' 420 "$1 ready" > "$TMPD/$1.err" && qemu_elapsed; qemu_stop; }
+	# in turn, network then CD, so both see the same moment's host
 	for i in $(seq "$RUNS_BOOT"); do
 		note "netboot: BIOS PC from the network, run $i"
 		# shellcheck disable=SC2046 # words wanted: QEMU's arguments
 		qemu_start c1 -m 2048 -boot n $(nb_nic t-c1 52:54:00:74:00:11)
 		ready_after c1 >> "$TMPD/nb.one"; echo >> "$TMPD/nb.one"
+		note "netboot: the same PC from the CD, the server still running, run $i"
+		# shellcheck disable=SC2046
+		qemu_start c1 -m 2048 -drive "file=$ISO,media=cdrom,readonly=on" -boot d $(nb_nic t-c1 52:54:00:74:00:11)
+		ready_after c1 >> "$TMPD/nb.cd"; echo >> "$TMPD/nb.cd"
 	done
-	note "netboot: the same PC from the CD, the server still running"
-	# shellcheck disable=SC2046
-	qemu_start c1 -m 2048 -drive "file=$ISO,media=cdrom,readonly=on" -boot d $(nb_nic t-c1 52:54:00:74:00:11)
-	ready_after c1 >> "$TMPD/nb.cd"; echo >> "$TMPD/nb.cd"
 	note "netboot: two PCs at once"
 	# shellcheck disable=SC2046
 	qemu_start c1 -m 2048 -boot n $(nb_nic t-c1 52:54:00:74:00:11)

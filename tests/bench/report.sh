@@ -82,7 +82,7 @@ report() {
 	row "– reference: xl save + xl restore on one machine (s)" "$(cell "$(get move_ref)" "no run completed")" "-" "" \
 		"the same guest on machine a: xl save to dom0's /tmp (tmpfs) and xl restore from it, timed in dom0 with /proc/uptime"
 	row "Netboot: a PC's power-on → ready over the network (s)" "$(cell "$(get netboot_one)" "no run reached ready")" "$(cell "$(get netboot_cd)" "no run reached ready")" "≤ 2× the CD" \
-		"a QEMU PC (BIOS, 2048 MiB, e1000 with QEMU's iPXE ROM, -boot n) booting from a xenlive serving network boot (xenlive-serve on, DHCP mode) on a cable of their own (a bridge in a network namespace): QEMU start → 'xenlive: ready' (lpxelinux and its menu over TFTP; Xen, dom0 and its root over HTTP, then the guests' images into RAM over HTTP). Alternative column: the same PC booting the ISO as a CD, the server still running (both share the 2 cores)"
+		"a QEMU PC (BIOS, 2048 MiB, e1000 with QEMU's iPXE ROM, -boot n) booting from a xenlive serving network boot (xenlive-serve on, DHCP mode) on a cable of their own (a bridge in a network namespace): QEMU start → 'xenlive: ready' (lpxelinux and its menu over TFTP; Xen, dom0 and its root over HTTP, then the guests' images into RAM over HTTP). Alternative column: the same PC booting the ISO as a CD as many times, in turn with the network boots, the server still running (both share the 2 cores)"
 	row "– two PCs at once: the later one ready (s)" "$(cell "$(get netboot_two)" "no run reached ready")" "-" "" \
 		"two such PCs started together (with the server: three QEMU machines on the 2 cores); the time of the later one, then of the first"
 	row "Clean build, warm cache (s)" "$(cell "$(get build_clean)")" "-" "≤ 600" \
