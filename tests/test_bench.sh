@@ -40,7 +40,8 @@ rpm_row=$(awk -F' [|] ' '/launch → ready/ && !/Debian/ { sub(/^[|] /, "", $1);
 v=$(cell "livetop CPU" 3)
 [[ $v =~ ^[0-9] ]] && pass "xentop measured next to livetop: $v" || fail "xentop cell: '$v'"
 for row in "Clean build" "No-change rebuild" "Move a running" "– of which the guest is paused" "– reference: xl save" \
-	"Netboot: a PC" "– two PCs at once"; do
+	"Netboot: a PC" "– two PCs at once" "Big machine" "– part of the machine filled" "– fill: time per guest" \
+	"– launch → ready during the fill" "– livetop CPU with all those guests"; do
 	v=$(cell "$row" 2)
 	[[ $v == "not measured (quick mode)" ]] && pass "$row says why quick mode leaves it out: $v" || fail "$row in quick mode: '$v'"
 done

@@ -37,6 +37,8 @@ else
 fi
 # for working on the bench itself: fewer runs
 RUNS_BOOT=${BENCH_BOOT_RUNS:-$RUNS_BOOT} RUNS_LAUNCH=${BENCH_LAUNCH_RUNS:-$RUNS_LAUNCH} RUNS_MOVE=${BENCH_MOVE_RUNS:-5}
+# the big machine (issue 16's targets): its memory, and the reference's guests
+BIG_RAM=${BENCH_BIG_RAM:-8192} BIG_SEQ=${BENCH_BIG_SEQ:-10}
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/xenlive-bench.XXXXXX")
 QEMU_TMP=$TMPD/qemu
 mkdir -p "$QEMU_TMP"
@@ -140,12 +142,16 @@ dom0() { # SECONDS STEP ARGS...: runs one dom0-bench.sh step, keeps its R lines
 	qemu_cmd "$secs" "bash /tmp/dom0-bench.sh $*" || note "dom0 step '$*' did not finish: $(echo "$QEMU_OUT" | tail -n 2 | tr '\n' ' ')"
 	echo "$QEMU_OUT" | sed -n 's/^R //p' >> "$TMPD/dom0"
 }
+# bench_disk: dom0-bench.sh from the bench disk into dom0's /tmp
+bench_disk() {
+	qemu_cmd 30 'for d in /dev/sd[a-z] /dev/hd[a-z]; do tar -xf $d -C /tmp dom0-bench.sh 2>/dev/null && break; done; ls /tmp/dom0-bench.sh' ||
+		{ echo "dom0 could not read the bench disk" >&2; return 1; }
+}
 dom0_session() {
 	: > "$TMPD/dom0"
 	{ qemu_boot dom0 h 180 -m "$FILL_RAM" -drive "file=$GISO,media=cdrom,readonly=on" -boot d \
 		-drive "file=$TMPD/bench.tar,format=raw,if=ide,index=1" && qemu_prompt dom0; } > "$TMPD/dom0.err" || return 1
-	qemu_cmd 30 'for d in /dev/sd[a-z] /dev/hd[a-z]; do tar -xf $d -C /tmp dom0-bench.sh 2>/dev/null && break; done; ls /tmp/dom0-bench.sh' ||
-		{ echo "dom0 could not read the bench disk" > "$TMPD/dom0.err"; return 1; }
+	bench_disk 2> "$TMPD/dom0.err" || return 1
 	dom0 60 mem
 	dom0 $((RUNS_LAUNCH * 150)) launch debian "$RUNS_LAUNCH"
 	[ -z "$RPM_NAME" ] || dom0 $((RUNS_LAUNCH * 150)) launch centos "$RUNS_LAUNCH"
@@ -226,8 +232,11 @@ bench_build() {
 # --- PCs booting from a xenlive on the network ---------------------------------------------------
 . tests/bench/netboot-bench.sh
 
-# BENCH_SKIP="boot dom0 move netboot build livebuild": leave parts out (their cells say so)
-for part in boot dom0 move netboot build livebuild; do
+# --- a big machine filled from livetop ----------------------------------------------------------
+. tests/bench/big-bench.sh
+
+# BENCH_SKIP="boot dom0 big move netboot build livebuild": leave parts out (their cells say so)
+for part in boot dom0 big move netboot build livebuild; do
 	if [[ " ${BENCH_SKIP:-} " == *" $part "* ]]; then
 		note "skipping $part (BENCH_SKIP)"
 		put skipped "$(get skipped) $part"

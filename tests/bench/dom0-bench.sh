@@ -8,9 +8,12 @@
 #   top GUESTS MIB SECONDS       livetop -b and xentop -b side by side with
 #                                GUESTS Debian guests of MIB running
 #   fill MIB MAX                 launch Debian guests of MIB until one does not fit
+#   seq N                        N Debian guests launched one after another, each
+#                                when the one before is ready; then all destroyed
+#   fillstate                    after a fill: guests, how many ready, Xen's free memory
 # Times come from /proc/uptime (dom0's clock), memory from /proc and xl info.
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
-step=${1:?usage: dom0-bench.sh mem|launch|minmem|top|fill ...}
+step=${1:?usage: dom0-bench.sh mem|launch|minmem|top|fill|seq|fillstate ...}
 shift
 
 up() { cut -d' ' -f1 /proc/uptime; }
@@ -119,6 +122,30 @@ fill)
 	echo "R fill_launched $count"
 	echo "R fill_guests $(guests | wc -l)"
 	echo "R fill_stop $(one_line /tmp/bench.err)"
+	echo "R fill_xen_free $(xen_free)"
+	;;
+seq)
+	n=$1 count=0 t0=$(up)
+	while [ "$count" -lt "$n" ]; do
+		name=$(xenlive-launch debian 2> /tmp/bench.err) && xenlive-wait "$name" 120 > /dev/null 2>> /tmp/bench.err ||
+			{ echo "R seq_fail $(one_line /tmp/bench.err)"; break; }
+		count=$((count + 1))
+	done
+	echo "R seq_secs $(since "$t0")"
+	echo "R seq_guests $count"
+	for g in $(guests); do xl destroy "$g"; done
+	# (Xen scrubs a destroyed guest's pages before they count as free)
+	for _ in $(seq 30); do
+		a=$(xen_free); sleep 2; [ "$(xen_free)" = "$a" ] && break
+	done
+	;;
+fillstate)
+	ready=0
+	for id in $(xl list | awk 'NR > 2 { print $2 }'); do
+		[ "$(xenstore-read "/local/domain/$id/data/xenlive/state" 2> /dev/null)" = ready ] && ready=$((ready + 1))
+	done
+	echo "R fill_guests $(guests | wc -l)"
+	echo "R fill_ready $ready"
 	echo "R fill_xen_free $(xen_free)"
 	;;
 *)

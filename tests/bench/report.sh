@@ -75,6 +75,16 @@ report() {
 		"in a $FILL_RAM MiB machine: Debian guests of the smallest memory above launched (xenlive-launch, not waiting for ready) until one does not fit; guests / (Xen's free memory after boot / 1024). $(get density_detail)"
 	row "livetop CPU, RSS ($TOP_SECS s, d=1)" "$(cell "$(get top_livetop)" "$(get top_fail)")" "$(cell "$(get top_xentop)" "$(get top_fail)")" "≤ 1× xentop" \
 		"in dom0 with $TOP_GUESTS Debian guests running: livetop -b -d 1 and (alternative column) xentop -b -d 1 side by side for $TOP_SECS s, output to /dev/null; utime+stime from /proc/PID/stat, VmRSS/VmHWM from /proc/PID/status; ratio = livetop / xentop CPU ($(get top_ratio))"
+	row "Big machine ($BIG_RAM MiB): f in livetop fills it" "$(cell "$(get big_fill)" "the fill did not run")" "-" "ends on Xen's memory" \
+		"a $BIG_RAM MiB QEMU machine (BIOS, default entry): f on livetop's screen (QEMU sendkey; Domain-0 selected, so the catalogue's first distro, Debian, at its default $DEBIAN_MEM MiB) until livetop's event 'fill: done'; guests from xl list, ready ones from each guest's data/xenlive/state; the time from the key to the screen showing 'fill: done' (looked at every 15 s)"
+	row "– part of the machine filled" "$(cell "$(get big_filled)" "the fill did not run")" "-" "≥ 90%" \
+		"guests launched / (guests launched + how many more Xen's free memory after the fill would hold, at the memory each guest took: Xen's free memory before − after, / guests)"
+	row "– fill: time per guest (s)" "$(cell "$(get big_per_guest)" "the fill did not run")" "$(cell "$(get big_seq)" "the reference did not run")" "≤ 0.5×" \
+		"the fill's time / guests launched; alternative column: the reference on the same machine before the fill, $BIG_SEQ Debian guests launched one after another, each when the one before was ready (the fill before launches overlapped), then destroyed: its time / $BIG_SEQ (its first guests, so a low estimate)"
+	row "– launch → ready during the fill (s)" "$(cell "$(get big_ready)" "no BOOT figures on the screen")" "-" "" \
+		"livetop's BOOT column (its launch → the agent's ready) of every Debian row, read from every page of the screen (Home, then PgDn) after the fill"
+	row "– livetop CPU with all those guests ($TOP_SECS s, d=1)" "$(cell "$(get big_top_livetop)" "not measured")" "$(cell "$(get big_top_xentop)" "not measured")" "≤ 0.5× xentop" \
+		"after the fill, in dom0: livetop -b -d 1 and xentop -b -d 1 side by side for $TOP_SECS s, as in the row above, with $(get big_top_guests) guests running (the screen's livetop runs too, the same for both)"
 	row "Move a running 48 MiB Debian guest to another machine (s)" "$(cell "$(get move_total)" "no move completed")" "-" "" \
 		"two QEMU machines (1536 MiB each) on a QEMU socket network, both in LAN mode: xenlive-migrate debian-1 PEER --code CODE, moving a → b → a … in turn; the time it prints (xl save -p streamed through lzop and nc to the peer's xl restore, until the peer answers that the guest runs). Debian's Xen has no shadow paging, so a PV guest cannot move live: see README"
 	row "– of which the guest is paused (s)" "$(cell "$(get move_pause)" "no move completed")" "-" "" \
