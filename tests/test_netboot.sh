@@ -126,7 +126,11 @@ wait_vcs '/ Domain-0 / { d = 1 } /Netboot server:/ { s = 1 } END { if (d && !s) 
 	{ fail "livetop on the server's screen still shows serving after serve off"; show_vcs; }
 qemu_qmp sendkey shift-n
 if wait_vcs '/Serve network boot on eth0\? \(y\/n\)/ { print }' 60; then
-	pass "N in livetop on the server's screen asks first: $(grep -o 'Serve network boot on.*' "$TMPD/vcs" | sed 's/  *$//')"
+	# the whole question, over as many rows as it takes (it is wider than the screen)
+	q=$(sed -n '/Serve network boot on eth0/,$p' "$TMPD/vcs" | sed 's/^ *//; s/  *$//' | tr '\n' ' ' | sed 's/ *$//')
+	[[ $q == *"It will start dnsmasq"*"and httpd (HTTP) on eth0; serve BIOS"*"network boot of this build"* ]] &&
+		pass "N in livetop on the server's screen asks first, all of it: $q" ||
+		{ fail "N in livetop on the server's screen asks, cut: $q"; show_vcs; }
 	qemu_qmp sendkey y
 	wait_vcs "/Netboot server: eth0 ${srv_net//./\\.}\\.1 \\(dhcp\\)/ { print }" 90 &&
 		pass "after y, livetop on the server's screen shows it serving: $(grep -o 'Netboot server: .*' "$TMPD/vcs" | sed 's/  *$//')" ||

@@ -341,7 +341,7 @@ static void draw_log(struct ui *u, int y, int h)
 }
 
 /* The netboot server's question: to stop, or to start what its plan said
- * (y/n first: an 80-column screen cuts the rest). */
+ * (y/n first, then what it will do; draw_bottom wraps it). */
 static void serve_question(const struct serve *s, char *buf, size_t len)
 {
 	if (s->on)
@@ -351,6 +351,39 @@ static void serve_question(const struct serve *s, char *buf, size_t len)
 		snprintf(buf, len, " Serve network boot on %s? (y/n)  It will %s; %s.", s->plan_nic,
 			 s->plan_start[0] ? s->plan_start : "start dnsmasq and httpd",
 			 s->plan_serve[0] ? s->plan_serve : "serve this build");
+}
+
+#define BOTTOM_MAX_LINES 4
+
+/* text cut into at most max pieces (seg, len: bytes) of at most width
+ * characters, the 2nd and later one narrower by the space put before
+ * them; each ends at a space where one is in its second half (the space
+ * itself is left out).  The last piece holds what is left. */
+static int wrap_spaces(const char *text, int width, const char *seg[], int len[], int max)
+{
+	int n = 0;
+
+	for (const char *p = text; *p && n < max; n++) {
+		int w = n ? width - 1 : width, chars = 0;
+		const char *q = p, *space = NULL;
+
+		while (*q && chars < w) {   /* whole UTF-8 characters */
+			if (*q == ' ' && chars >= w / 2)
+				space = q;
+			q++;
+			while ((*q & 0xC0) == 0x80)
+				q++;
+			chars++;
+		}
+		if (*q && *q != ' ' && space && n < max - 1)
+			q = space;
+		seg[n] = p;
+		len[n] = (int)(q - p);
+		p = q;
+		while (*p == ' ' && n < max - 1)
+			p++;
+	}
+	return n;
 }
 
 static void draw_bottom(struct ui *u)
@@ -386,9 +419,21 @@ static void draw_bottom(struct ui *u)
 		break;
 	default:
 		snprintf(buf, sizeof buf, "%s", ui_keybar(COLS));
-		break;
+		put(LINES - 1, 0, COLS, buf, false, u->o->utf8);
+		ui_attr(u, 0, 0);
+		return;
 	}
-	put(LINES - 1, 0, COLS, buf, false, u->o->utf8);
+	/* a question wider than the screen goes on over the lines above
+	 * (the events', for as long as it is asked), broken at spaces */
+	const char *seg[BOTTOM_MAX_LINES];
+	int len[BOTTOM_MAX_LINES], n = wrap_spaces(buf, COLS, seg, len, BOTTOM_MAX_LINES);
+
+	for (int k = 0; k < n; k++) {
+		char line[512];
+
+		snprintf(line, sizeof line, "%s%.*s", k ? " " : "", len[k], seg[k]);
+		put(LINES - n + k, 0, COLS, line, false, u->o->utf8);
+	}
 	ui_attr(u, 0, 0);
 }
 

@@ -447,12 +447,33 @@ static bool under_gauge(struct ui *u, int row, const char *text)
 	return there;
 }
 
+/* The screen's last four rows as one text: each without its trailing
+ * blanks, the later ones without their leading ones, joined by a space
+ * (a question wider than the screen goes on over the rows above). */
 static void bottom_line(struct ui *u, char *out, size_t len)
 {
 	struct screen scr;
+	size_t n = 0;
 
 	screen_draw(u, &scr);
-	xstrlcpy(out, scr.line[SCR_ROWS - 1], len);
+	out[0] = '\0';
+	for (int r = SCR_ROWS - 4; r < SCR_ROWS; r++) {
+		const char *p = scr.line[r];
+		size_t l;
+
+		if (r > SCR_ROWS - 4)
+			while (*p == ' ')
+				p++;
+		l = strlen(p);
+		while (l && p[l - 1] == ' ')
+			l--;
+		if (n && n + 1 < len)
+			out[n++] = ' ';
+		if (n + l >= len)
+			l = len - n - 1;
+		memcpy(out + n, p, l);
+		out[n += l] = '\0';
+	}
 	free(scr.bytes);
 }
 
@@ -490,6 +511,10 @@ static void test_serve_on_off(void)
 	bottom_line(&u, line, sizeof line);
 	CHECK_CONTAINS(line, "Serve network boot on eth0? (y/n)  It will start dnsmasq (DHCP, or proxy-DHCP",
 		       "with the plan's card and what it starts");
+	CHECK_CONTAINS(line, "and httpd (HTTP) on eth0; serve BIOS (lpxelinux) and UEFI (GRUB) network boot of "
+		       "this build, xenlive-test.", "all of it: wider than the screen, it goes on over the rows above");
+	CHECK(under_gauge(&u, SCR_ROWS - 2, " Serve network boot on eth0? (y/n)"),
+	      "starting one row above the last, broken at a space");
 	ui_key(&u, 'n');
 	CHECK(u.mode == M_NORMAL && !serve_busy(&a.serve), "n runs nothing");
 	CHECK_STR(newest(&a), "no netboot server started", "and says so");
