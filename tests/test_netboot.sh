@@ -151,6 +151,24 @@ if client uefi $'\r' -bios "$OVMF" $(nb_nic t-uefi 52:54:00:74:00:0e 1); then
 	wait_vcs "/Netbooted from ${srv_net//./\\.}\\.1 \\(this PC: eth0 / { print }" 30 &&
 		pass "uefi: livetop on its screen says where it booted from: $(grep -o 'Netbooted from.*' "$TMPD/vcs" | sed 's/  *$//')" ||
 		{ fail "uefi: livetop's screen does not say it was netbooted"; show_vcs; }
+	# the same build only, and every file as its sum says: the server made
+	# to serve another build's id, then a damaged catalogue (bind mounts
+	# over its medium); the client's copy (rc.boot's) takes nothing then
+	srv_ip=$srv_net.1
+	for bad in "xenlive.id:0123456789abcdef0123456789abcdef:serves build 0123456789abcdef0123456789abcdef, this is build" \
+		"guests/catalog:damaged:http://$srv_ip/guests/catalog does not match its checksum"; do
+		IFS=: read -r file text want <<< "$bad"
+		qemu_use srv
+		qemu_cmd 10 "echo $text > /tmp/bad && mount --bind /tmp/bad /media/xenlive/$file && wget -q -O - http://$srv_ip/$file"
+		qemu_use uefi
+		qemu_cmd 120 "rm -rf /tmp/nf; mkdir /tmp/nf; /usr/lib/xenlive/netfetch $srv_ip /tmp/nf; echo \"rc=\$? files=\$(ls -A /tmp/nf | wc -l)\""
+		[[ $QEMU_OUT == *"$want"* ]] && [[ $QEMU_OUT == *"rc=1 files=0"* ]] &&
+			pass "uefi: a server with a wrong $file: the copy is refused, nothing kept: $(echo "$QEMU_OUT" | head -n1)" ||
+			fail "uefi: a server with a wrong $file: $QEMU_OUT"
+		qemu_use srv
+		qemu_cmd 10 "umount /media/xenlive/$file; rm /tmp/bad"
+	done
+	qemu_use uefi
 	# the cable pulled: everything it needs is in its RAM
 	qemu_qmp hmp 'set_link n off' > /dev/null
 	launch_debian "uefi, its cable pulled"

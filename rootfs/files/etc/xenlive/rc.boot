@@ -149,12 +149,13 @@ try_medium() {  # try_medium DEV: mount DEV if it is this build's medium
 	return 1
 }
 # net_medium SERVER: a netbooted machine (xenlive.netboot=SERVER, set by the
-# menu xenlive-serve hands out) copies the server's medium into RAM: the
-# files its netboot/files lists (the guests), checked against their sums,
-# after the server's xenlive.id, which must be this build's.  Then it needs
-# the server no more: pulling the cable loses nothing.
+# menu xenlive-serve hands out) copies the server's medium into RAM
+# (/usr/lib/xenlive/netfetch: the files its netboot/files lists, the
+# guests, checked against their sums, after the server's xenlive.id, which
+# must be this build's).  Then it needs the server no more: pulling the
+# cable loses nothing.
 net_medium() {
-	srv=$1 dir=/media/xenlive list=/run/xenlive/netboot-files
+	srv=$1 dir=/media/xenlive
 	wait "$coldplug_pid"   # the network card's driver
 	. /usr/lib/xenlive/nic
 	nic=$(pick_nic 100) || { fail "netboot: no wired network card with a cable; guests from $srv are unavailable"; return 1; }
@@ -164,43 +165,9 @@ net_medium() {
 	ip addr add "$1/$2" dev "$nic" || { fail "netboot: cannot give $nic the address $1"; return 1; }
 	echo "$srv $nic $1" > /run/xenlive/netboot
 	mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$dir" || { fail "netboot: cannot make a RAM disk for the guests"; return 1; }
-	# (timeout, not wget's -T: busybox 1.35's wget crashes on -T)
-	got=$(timeout 20 wget -q -O - "http://$srv/xenlive.id" 2>/dev/null | head -c 64 | tr -c '0-9a-z\n' '?')
-	if [ "$got" != "$(cat /etc/xenlive/build-id)" ]; then
+	if ! err=$(/usr/lib/xenlive/netfetch "$srv" "$dir" 2>&1); then
 		umount "$dir"
-		fail "netboot: the server at $srv serves build ${got:-nothing}, this is build $(cat /etc/xenlive/build-id); guests are unavailable"
-		return 1
-	fi
-	if ! timeout 20 wget -q -O "$list" "http://$srv/netboot/files" 2>/dev/null; then
-		umount "$dir"; fail "netboot: cannot fetch http://$srv/netboot/files; guests are unavailable"; return 1
-	fi
-	# every line "SHA256  PATH" or "SHA256  PATH gz" (then it comes gzipped,
-	# from netboot/gz/PATH.gz), PATH relative, of safe characters, no ".."
-	if grep -qvE '^[0-9a-f]{64}  [A-Za-z0-9_][A-Za-z0-9._/-]*( gz)?$' "$list" || grep -q '\.\.' "$list"; then
-		umount "$dir"; fail "netboot: http://$srv/netboot/files is not a list of checksums; guests are unavailable"; return 1
-	fi
-	# all at once, each checked as it arrives: dom0's two CPUs fetch and
-	# sum side by side (one after the other took 19 s for 68 MiB under QEMU);
-	# the guest kernel comes gzipped (2.3 MiB of its 16 on the wire)
-	pids=
-	while read -r sum path gz; do
-		case $path in */*) mkdir -p "$dir/${path%/*}" ;; esac
-		url=http://$srv/$path get=$dir/$path
-		[ -z "$gz" ] || url=http://$srv/netboot/gz/$path.gz get=$dir/$path.gz
-		{ timeout 120 wget -q -O "$get" "$url" 2>/dev/null || exit 2
-		  if [ -n "$gz" ]; then gunzip -c "$get" > "$dir/$path"; rm -f "$get"; fi
-		  echo "$sum  $dir/$path" | sha256sum -c -s || exit 3; } &
-		pids="$pids $!:$path"
-	done < "$list"
-	bad='' why=''
-	for p in $pids; do
-		wait "${p%%:*}" && continue
-		[ $? = 2 ] && why="did not arrive" || why="does not match its checksum"
-		bad=${p#*:}
-	done
-	if [ -n "$bad" ]; then
-		umount "$dir"
-		fail "netboot: http://$srv/$bad $why; guests are unavailable"
+		fail "netboot: ${err:-the copy failed}; guests are unavailable"
 		return 1
 	fi
 	mount -o remount,ro "$dir"
