@@ -1,7 +1,8 @@
 /* backend_xen.c — the real backend: libxenstat for figures, libxenlight
  * for lifecycle and sizing, libxenstore for the in-guest agent.
  *
- *  - Snapshot: xenstat_get_node(XENSTAT_VCPU | XENSTAT_XEN_VERSION);
+ *  - Snapshot: xenstat_get_node(XENSTAT_XEN_VERSION): no XENSTAT_VCPU
+ *    (a hypercall per vCPU; the vCPU count comes without it);
  *    block I/O is read from
  *    /sys/bus/xen-backend/devices/vbd-DOMID-DEV/statistics/{rd,wr}_sect
  *    directly (some libxenstat versions store rd_sect into wr_sects).
@@ -411,7 +412,7 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 	memset(s, 0, sizeof *s);
 	xen_jobs_reap(x);
 	x->snaps++;
-	node = xenstat_get_node(x->xst, XENSTAT_VCPU | XENSTAT_XEN_VERSION);
+	node = xenstat_get_node(x->xst, XENSTAT_XEN_VERSION);
 	if (!node) {
 		snprintf(err, errlen, "libxenstat could not read the host (xenstat_get_node)");
 		return -1;
