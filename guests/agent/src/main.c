@@ -278,9 +278,10 @@ static void agent_tick(struct agent *a, double now)
 		if (console_up(a, who, sizeof who)) {
 			set_ready(a, who);
 		} else if (now - a->t_start >= a->ready_timeout) {
-			set_ready(a, "no console login seen");
+			/* why first: whoever sees ready finds the reason there */
 			snprintf(who, sizeof who, "no console login seen after %u s", a->ready_timeout);
 			put(a, KEY_WORKLOAD, who);
+			set_ready(a, "no console login seen");
 		}
 	}
 	if (now >= a->next_ip) {
