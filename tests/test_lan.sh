@@ -101,7 +101,8 @@ refused() {
 		pass "$4 is refused and debian-1 runs on on a: $(echo "$out" | grep -m1 -o 'xenlive-migrate:.*')" ||
 		fail "$4: $(echo "$out" | tr '\n' ' ')"
 }
-refused xenlive-b 0000 'wrong pairing code' "a wrong code"
+# (b's code is random: the wrong one is the next, so the two never meet)
+refused xenlive-b "$(printf '%04d' $(( (10#${code_b:-0} + 1) % 10000 )))" 'wrong pairing code' "a wrong code"
 qemu_use b
 qemu_cmd 10 'cp /etc/xenlive/build-id /tmp/id; echo 0123456789abcdef > /etc/xenlive/build-id'
 refused "$addr_b" "$code_b" 'another xenlive build' "a peer of another build"

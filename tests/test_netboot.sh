@@ -120,9 +120,10 @@ qemu_qmp hmp 'set_link n on' > /dev/null
 # --- 2. a cable of its own: serve hands out the addresses; a UEFI client --------------------------
 # started as a person would: N in livetop on the server's screen, then y
 srv_net=$(conf SERVE_NET)
-# (livetop looks at serve's status every 10 s while it serves: it has seen
-# section 1's off once its line is gone)
-wait_vcs '/ Domain-0 / { d = 1 } /Netboot server:/ { s = 1 } END { if (d && !s) print "off" }' 40 ||
+# (livetop looks at serve's status every 10 s while it serves, every 60 s
+# while not: it has seen section 1's off once its line is gone; in one CI
+# run that took ~45 s)
+wait_vcs '/ Domain-0 / { d = 1 } /Netboot server:/ { s = 1 } END { if (d && !s) print "off" }' 90 ||
 	{ fail "livetop on the server's screen still shows serving after serve off"; show_vcs; }
 qemu_qmp sendkey shift-n
 if wait_vcs '/Serve network boot on eth0\? \(y\/n\)/ { print }' 60; then

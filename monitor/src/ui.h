@@ -38,6 +38,7 @@ struct ui {
 	char target[DOM_NAME_MAX]; /* domain a dialog is about */
 	char peer[LAN_NAME_MAX];   /* the machine a move goes to */
 	int target_id;
+	bool serve_stop;           /* N's question: to stop serving (as it was asked) */
 	bool quit;
 	struct {
 		int fd;            /* /dev/vcsaN of our console, -1 when not on one */

@@ -341,10 +341,11 @@ static void draw_log(struct ui *u, int y, int h)
 }
 
 /* The netboot server's question: to stop, or to start what its plan said
- * (y/n first, then what it will do; draw_bottom wraps it). */
-static void serve_question(const struct serve *s, char *buf, size_t len)
+ * (y/n first, then what it will do; draw_bottom wraps it).  Which one is
+ * what was asked (stop), not what a status that came since says. */
+static void serve_question(const struct serve *s, bool stop, char *buf, size_t len)
 {
-	if (s->on)
+	if (stop)
 		snprintf(buf, len, " Stop serving network boot (xenlive-serve off)? (y/n)  PCs that booted"
 			 " from here keep running.");
 	else
@@ -406,7 +407,7 @@ static void draw_bottom(struct ui *u)
 			   " on the first wired card. (y/n)");
 		break;
 	case M_CONFIRM_SERVE:
-		serve_question(&u->a->serve, buf, sizeof buf);
+		serve_question(&u->a->serve, u->serve_stop, buf, sizeof buf);
 		break;
 	case M_MOVE_CODE:
 		snprintf(buf, sizeof buf, " Move %s to %s (code %s%.*s)? Type the code %s shows; Enter moves,"

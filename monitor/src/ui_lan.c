@@ -112,21 +112,24 @@ void ui_serve_key(struct ui *u, const struct row *r, int ch)
 	(void)ch;
 	if (!serve_idle(u->a))
 		return;
-	if (u->a->serve.on)
+	if (u->a->serve.on) {
+		u->serve_stop = true;
 		u->mode = M_CONFIRM_SERVE;
-	else
+	} else {
 		serve_plan(u->a);   /* ui_serve_tick asks once the plan came */
+	}
 }
 
+/* y does what was asked, whatever a status that came meanwhile says */
 void ui_serve_confirm(struct ui *u, int ch)
 {
-	bool on = u->a->serve.on;
+	bool stop = u->serve_stop;
 
 	u->mode = M_NORMAL;
 	if (ch == 'y' || ch == 'Y')
-		serve_switch(u->a, !on);
+		serve_switch(u->a, !stop);
 	else
-		app_log(u->a, on ? "the netboot server keeps serving" : "no netboot server started");
+		app_log(u->a, stop ? "the netboot server keeps serving" : "no netboot server started");
 }
 
 void ui_serve_tick(struct ui *u)
@@ -134,6 +137,7 @@ void ui_serve_tick(struct ui *u)
 	serve_tick(u->a);
 	if (u->a->serve.asking && u->mode == M_NORMAL) {
 		u->a->serve.asking = false;
+		u->serve_stop = false;
 		u->mode = M_CONFIRM_SERVE;
 	}
 }

@@ -559,6 +559,16 @@ static void test_serve_on_off(void)
 	ui_key(&u, 'x');
 	CHECK(a.serve.on && !serve_busy(&a.serve), "another key keeps it serving");
 	CHECK_STR(newest(&a), "the netboot server keeps serving", "and says so");
+	/* asked to stop, then a status says it stopped (from a shell): the
+	 * question stays the one asked, not a start without its plan */
+	ui_key(&u, 'N');
+	a.serve.on = false;
+	bottom_line(&u, line, sizeof line);
+	CHECK_CONTAINS(line, "Stop serving network boot (xenlive-serve off)? (y/n)",
+		       "a status that came since does not turn the question round");
+	ui_key(&u, 'n');
+	CHECK_STR(newest(&a), "the netboot server keeps serving", "n: the answer to what was asked");
+	a.serve.on = true;
 	keys(&u, "Ny");
 	CHECK(cmdjob_running(&a.serve.sw), "N y runs xenlive-serve off");
 	CHECK(serve_settle(&u), "it ends");
