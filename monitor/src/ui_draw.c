@@ -13,6 +13,15 @@
 #include <string.h>
 #include <time.h>
 
+/* Past the UTF-8 character at p (its continuation bytes too). */
+static const char *next_char(const char *p)
+{
+	p++;
+	while (((unsigned char)*p & 0xc0) == 0x80)
+		p++;
+	return p;
+}
+
 /* Put text at (y, x) within w characters. Whatever the model holds, it
  * is made safe here once more (safetext_view: no control byte reaches
  * ncurses; the ASCII fallback without UTF-8). */
@@ -28,11 +37,8 @@ static void put(int y, int x, int w, const char *text, bool right, bool utf8)
 	safetext_view(text, utf8, buf, sizeof buf);
 	/* Truncate to w characters. */
 	size_t bytes = 0;
-	for (; buf[bytes] && chars < w; chars++) {
-		bytes++;
-		while (((unsigned char)buf[bytes] & 0xc0) == 0x80)
-			bytes++;
-	}
+	for (; buf[bytes] && chars < w; chars++)
+		bytes = (size_t)(next_char(buf + bytes) - buf);
 	pad = w - chars;
 	move(y, x);
 	if (right)
@@ -317,12 +323,8 @@ static void draw_log(struct ui *u, int y, int h)
 
 			if (width < 10)
 				width = COLS;
-			while (*q && chars < width) {   /* whole UTF-8 characters */
-				q++;
-				while ((*q & 0xC0) == 0x80)
-					q++;
-				chars++;
-			}
+			for (; *q && chars < width; chars++)   /* whole UTF-8 characters */
+				q = next_char(q);
 			seg[n] = p;
 			len[n] = (int)(q - p);
 			p = q;
@@ -368,13 +370,10 @@ static int wrap_spaces(const char *text, int width, const char *seg[], int len[]
 		int w = n ? width - 1 : width, chars = 0;
 		const char *q = p, *space = NULL;
 
-		while (*q && chars < w) {   /* whole UTF-8 characters */
+		for (; *q && chars < w; chars++) {   /* whole UTF-8 characters */
 			if (*q == ' ' && chars >= w / 2)
 				space = q;
-			q++;
-			while ((*q & 0xC0) == 0x80)
-				q++;
-			chars++;
+			q = next_char(q);
 		}
 		if (*q && *q != ' ' && space && n < max - 1)
 			q = space;
