@@ -324,8 +324,9 @@ static void read_sched(struct xenb *x, double now, struct dom_sample *o, struct 
 }
 
 /* What dom0 recorded at the launch (distro, launch time) and what the
- * agent wrote (workload), and from those the launch -> ready time. */
-static void read_agent(struct xenb *x, struct dom_sample *o, struct known *k)
+ * agent wrote (workload, on work_poll's schedule), and from those the
+ * launch -> ready time. */
+static void read_agent(struct xenb *x, double now, struct dom_sample *o, struct known *k)
 {
 	char buf[64];
 
@@ -338,7 +339,17 @@ static void read_agent(struct xenb *x, struct dom_sample *o, struct known *k)
 		if (dash && dash > o->name)
 			snprintf(o->distro, sizeof o->distro, "%.*s", (int)(dash - o->name), o->name);
 	}
-	xl_read(x, o->id, "workload", o->workload, sizeof o->workload);
+	if (work_poll_due(&k->wpoll, now)) {
+		char w[sizeof k->workload];
+		bool changed;
+
+		xl_read(x, o->id, "workload", w, sizeof w);
+		changed = strcmp(w, k->workload) != 0;
+		if (changed)
+			xstrlcpy(k->workload, w, sizeof k->workload);
+		work_poll_looked(&k->wpoll, now, changed);
+	}
+	xstrlcpy(o->workload, k->workload, sizeof o->workload);
 	if (k->launched == 0) {
 		dom0_read(x, o->id, "launched", buf, sizeof buf);
 		k->launched = buf[0] ? strtod(buf, NULL) : 0;
@@ -373,7 +384,7 @@ static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct do
 	o->boot_secs = -1;
 	read_sched(x, now, o, k);
 	if (o->id != 0 && k)
-		read_agent(x, o, k);
+		read_agent(x, now, o, k);
 }
 
 /* Launches still being built or queued: one booting entry each, id -1
@@ -631,7 +642,6 @@ static int xen_workload(struct backend *b, double now, int id, const struct work
 	struct xenb *x = X(b);
 	char st[32], ip[64] = "", val[128], path[128];
 
-	(void)now;
 	if (!guest_id_ok(id, err, errlen))
 		return -1;
 	if (!x->xs) {
@@ -667,6 +677,10 @@ static int xen_workload(struct backend *b, double now, int id, const struct work
 		snprintf(err, errlen, "xenstore write of %s failed: %s", path, strerror(errno));
 		return -1;
 	}
+	/* its answer is looked for at every snapshot from now on */
+	for (size_t i = 0; i < x->nknown; i++)
+		if (x->known[i].id == id)
+			work_poll_asked(&x->known[i].wpoll, now);
 	return 0;
 }
 

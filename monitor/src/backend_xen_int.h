@@ -50,6 +50,8 @@ struct known {
 	int weight, cap;
 	double launched;            /* /libxl/ID/xenlive/launched (dom0's), 0 = not there yet */
 	char distro[CAT_ID_MAX];    /* /libxl/ID/xenlive/distro (dom0's), "" = not there yet */
+	char workload[DOM_WORK_MAX];/* the agent's workload at the last look */
+	struct work_poll wpoll;     /* when to look at it again */
 };
 
 struct xenb {

@@ -22,3 +22,21 @@ bool guest_poll_due(struct guest_poll *p, double now)
 	p->next = now + p->gap;
 	return true;
 }
+
+bool work_poll_due(const struct work_poll *p, double now)
+{
+	return now >= p->next;
+}
+
+void work_poll_looked(struct work_poll *p, double now, bool changed)
+{
+	if (changed)
+		p->fast_until = now + GUEST_WORK_FAST_FOR_S;
+	p->next = now < p->fast_until ? now : now + GUEST_WORK_SLOW_S;
+}
+
+void work_poll_asked(struct work_poll *p, double now)
+{
+	p->fast_until = now + GUEST_WORK_FAST_FOR_S;
+	p->next = now;
+}

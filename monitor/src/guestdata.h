@@ -8,7 +8,8 @@
  * livetop acts on comes from dom0 instead (the distro and launch time
  * xenops_create records under /libxl/ID/xenlive/, the address dom0's
  * hotplug program gives a guest's vif). How often the backend looks
- * for an agent's state is guest_poll's schedule. Pure; unit-tested
+ * for an agent's state is guest_poll's schedule, for its workload
+ * work_poll's. Pure; unit-tested
  * (tests/test_guestdata.c, and with the backends: tests/test_fake.c,
  * tests/test_xen.c). */
 #ifndef GUESTDATA_H
@@ -44,5 +45,25 @@ struct guest_poll {
 /* Is a look due at now? If so, the next one is scheduled. A zeroed
  * guest_poll is due at once. */
 bool guest_poll_due(struct guest_poll *p, double now);
+
+/* Looking at an agent's workload key: at every snapshot while it changes,
+ * and for GUEST_WORK_FAST_FOR_S after dom0 asked for a workload or after
+ * the last change; else every GUEST_WORK_SLOW_S.  Each look is a round
+ * trip to xenstored; with hundreds of idle guests, reading every key at
+ * every refresh was a good part of livetop's CPU. */
+#define GUEST_WORK_FAST_FOR_S 15.0
+#define GUEST_WORK_SLOW_S 5.0
+
+struct work_poll {
+	double next;               /* when the next look is due (0: at once) */
+	double fast_until;         /* until then: a look at every snapshot */
+};
+
+/* Is a look due at now? A zeroed work_poll is due at once. */
+bool work_poll_due(const struct work_poll *p, double now);
+/* A look at now found the value changed (or not): schedules the next. */
+void work_poll_looked(struct work_poll *p, double now, bool changed);
+/* dom0 asked the agent for a workload at now: look at every snapshot. */
+void work_poll_asked(struct work_poll *p, double now);
 
 #endif

@@ -32,8 +32,54 @@ static void test_poll(void)
 	      "an agent that starts after ten minutes is seen within %.1f s", seen);
 }
 
+/* A snapshot a second for ten minutes over an idle guest's workload, then
+ * a workload asked for, then one that changes every second. */
+static void test_work_poll(void)
+{
+	struct work_poll p = { 0 };
+	int looks = 0, fast = 0;
+	double now = 1000;
+
+	CHECK(work_poll_due(&p, now), "a zeroed schedule is due at once");
+	for (int s = 0; s < 600; s++, now += 1) {
+		if (!work_poll_due(&p, now))
+			continue;
+		looks++;
+		work_poll_looked(&p, now, false);
+	}
+	CHECK(looks <= 600 / GUEST_WORK_SLOW_S + 1, "an idle workload key costs %d looks in ten minutes, not 600",
+	      looks);
+	work_poll_asked(&p, now);
+	CHECK(work_poll_due(&p, now), "dom0 asked for a workload: the next snapshot looks");
+	for (int s = 0; s < 10; s++, now += 1) {
+		if (work_poll_due(&p, now)) {
+			fast++;
+			work_poll_looked(&p, now, false);
+		}
+	}
+	CHECK(fast == 10, "and so does every snapshot after it for a while (%d of 10)", fast);
+	fast = 0;
+	for (int s = 0; s < 60; s++, now += 1) {
+		if (work_poll_due(&p, now)) {
+			fast++;
+			work_poll_looked(&p, now, true);
+		}
+	}
+	CHECK(fast == 60, "a workload key that changes is looked at every snapshot (%d of 60)", fast);
+	looks = 0;
+	for (int s = 0; s < 60; s++, now += 1) {
+		if (work_poll_due(&p, now)) {
+			looks++;
+			work_poll_looked(&p, now, false);
+		}
+	}
+	CHECK(looks < GUEST_WORK_FAST_FOR_S + 60 / GUEST_WORK_SLOW_S + 2,
+	      "once it stays the same, looks slow down again (%d in a minute)", looks);
+}
+
 int main(void)
 {
 	test_poll();
+	test_work_poll();
 	return harness_done();
 }

@@ -16,7 +16,7 @@
 
 #define S(lit) lit, sizeof lit - 1      /* bytes and their count, NULs included */
 #define MAX_DOMS 400
-#define MAX_KEYS 32
+#define MAX_KEYS 1024
 
 /* ---- the scripted host ------------------------------------------------- */
 
@@ -476,6 +476,42 @@ static void test_poll_backoff(void)
 	backend_close(b);
 }
 
+/* 100 idle guests watched for a minute, a snapshot a second: their
+ * workload keys cost a read every few seconds each, not one per snapshot;
+ * a workload asked of one is read at the next snapshot, and so is each
+ * change of it while it runs. */
+static void test_workload_reads(void)
+{
+	struct workload_req r = { .kind = WL_CPU, .arg = 10 };
+	struct backend *b;
+	struct dom_sample o;
+	unsigned total = 0;
+	char name[32], err[256];
+	double now = 1000;
+
+	host_reset();
+	for (unsigned id = 1; id <= 100; id++) {
+		snprintf(name, sizeof name, "debian-%u", id);
+		host_add(id, name, 1000);
+		guest_writes(id, "state", S("ready"));
+	}
+	b = open_host();
+	for (int t = 0; t < 60; t++, now += 1)
+		sample(b, now, 5, &o);
+	for (unsigned id = 1; id <= 100; id++)
+		total += reads_of(id, "workload");
+	CHECK(total <= 100 * (60 / GUEST_WORK_SLOW_S + 1), "a minute of 100 idle guests: %u workload reads, not 6000",
+	      total);
+	CHECK_INT(b->ops->workload(b, now, 5, &r, err, sizeof err), 0, "a workload is asked of debian-5");
+	guest_writes(5, "workload", S("cpu: 1 s of 10"));
+	sample(b, now, 5, &o);
+	CHECK_STR(o.workload, "cpu: 1 s of 10", "the next snapshot shows its answer");
+	guest_writes(5, "workload", S("cpu: 2 s of 10"));
+	sample(b, now + 1, 5, &o);
+	CHECK_STR(o.workload, "cpu: 2 s of 10", "and the one after it the next change");
+	backend_close(b);
+}
+
 /* More guests than the 256 the backend once remembered: the last one
  * still gets what is kept per domain (here its start time). */
 static void test_many_domains(void)
@@ -607,6 +643,7 @@ int main(void)
 	test_suspended();
 	test_poll_backoff();
 	test_many_domains();
+	test_workload_reads();
 	test_vif_counters();
 	test_launch_queue();
 	return harness_done();
