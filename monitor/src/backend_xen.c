@@ -1,15 +1,18 @@
-/* backend_xen.c — the real backend: libxenstat for figures, libxenlight
- * for lifecycle and sizing, libxenstore for the in-guest agent.
+/* backend_xen.c — the real backend: libxenlight for figures, lifecycle
+ * and sizing, libxenstore for names and the in-guest agent.
  *
- *  - Snapshot: xenstat_get_node(XENSTAT_XEN_VERSION): no XENSTAT_VCPU
- *    (a hypercall per vCPU; the vCPU count comes without it);
- *    block I/O is read from
+ *  - Snapshot: libxl_list_domain (one hypercall for every domain's
+ *    figures: CPU time, memory, vCPU count, state flags) and
+ *    libxl_get_physinfo.  Not libxenstat's xenstat_get_node: it reads
+ *    every domain's name from xenstore at every snapshot; here a name is
+ *    read once and then every NAME_REFRESH_S (xl rename).
+ *    Block I/O is read from
  *    /sys/bus/xen-backend/devices/vbd-DOMID-DEV/statistics/{rd,wr}_sect
  *    directly (some libxenstat versions store rd_sect into wr_sects).
  *    Network counters come from dom0's vifD.N in one read of
  *    /proc/net/dev (not XENSTAT_NETWORK, see read_vifs), so the guest's RX
  *    is the vif's TX and vice versa.
- *  - State: xenstat flags (dying, crashed, shutdown, paused); otherwise
+ *  - State: Xen's flags (dying, crashed, shutdown, paused); otherwise
  *    "ready" when the agent wrote data/xenlive/state = ready, else booting.
  *    Domain 0 is "running".
  *  - Launch and destroy run in helper processes (xen_jobs.c: a forked
@@ -41,6 +44,8 @@
 /* weight and cap change only through us (re-read at once) or another
  * toolstack (seen within this many seconds) */
 #define SCHED_REFRESH_S 5.0
+/* a domain's name is read again after this many seconds (xl rename) */
+#define NAME_REFRESH_S 10.0
 
 static struct xenb *X(struct backend *b)
 {
@@ -102,15 +107,10 @@ static void dom0_read(struct xenb *x, int id, const char *key, char *out, size_t
 	xs_text(x, path, false, out, len);
 }
 
-static int known_cmp(const struct known *k, int id, const char *name)
-{
-	return k->id != id ? (k->id > id) - (k->id < id) : strcmp(k->name, name);
-}
-
-/* What we know of domain id called name, a new entry the first time;
- * marked as seen by this snapshot. New domains mostly have the highest
- * id, so the insertion is mostly at the end. */
-static struct known *known_get(struct xenb *x, int id, const char *name)
+/* What we know of domain id, a new entry the first time; marked as seen
+ * by this snapshot. New domains mostly have the highest id, so the
+ * insertion is mostly at the end. */
+static struct known *known_get(struct xenb *x, int id)
 {
 	size_t lo = 0, hi = x->nknown;
 	struct known *k;
@@ -118,12 +118,12 @@ static struct known *known_get(struct xenb *x, int id, const char *name)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (known_cmp(&x->known[mid], id, name) < 0)
+		if (x->known[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == x->nknown || known_cmp(&x->known[lo], id, name)) {
+	if (lo == x->nknown || x->known[lo].id != id) {
 		if (x->nknown == x->known_cap) {
 			x->known_cap = x->known_cap ? 2 * x->known_cap : 64;
 			x->known = xrealloc(x->known, x->known_cap * sizeof *x->known);
@@ -133,7 +133,6 @@ static struct known *known_get(struct xenb *x, int id, const char *name)
 		x->nknown++;
 		memset(k, 0, sizeof *k);
 		k->id = id;
-		xstrlcpy(k->name, name, sizeof k->name);
 	}
 	k = &x->known[lo];
 	k->seen = x->snaps;
@@ -270,29 +269,18 @@ static bool agent_ready(struct xenb *x, struct known *k, double now)
 
 /* A domain that xl save (or a move to another machine) suspends is shut
  * down with the reason "suspend": it is not finished, and the one saving
- * it destroys it or lets it run on.  Cleaning it up would kill it midway. */
-static bool suspended(struct xenb *x, int id)
-{
-	libxl_dominfo info;
-	bool s = false;
-
-	libxl_dominfo_init(&info);
-	if (libxl_domain_info(x->ctx, &info, (uint32_t)id) == 0)
-		s = info.shutdown && info.shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND;
-	libxl_dominfo_dispose(&info);
-	return s;
-}
-
-static enum dom_state state_of(struct xenb *x, double now, xenstat_domain *d, int id,
+ * it destroys it or lets it run on.  Cleaning it up would kill it midway,
+ * so it shows as paused. */
+static enum dom_state state_of(struct xenb *x, double now, const libxl_dominfo *d, int id,
 			       struct known *k)
 {
-	if (xenstat_domain_dying(d))
+	if (d->dying)
 		return DS_DYING;
-	if (xenstat_domain_crashed(d))
+	if (d->shutdown && d->shutdown_reason == LIBXL_SHUTDOWN_REASON_CRASH)
 		return DS_CRASHED;
-	if (xenstat_domain_shutdown(d))
-		return suspended(x, id) ? DS_PAUSED : DS_SHUTDOWN;
-	if (xenstat_domain_paused(d))
+	if (d->shutdown)
+		return d->shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND ? DS_PAUSED : DS_SHUTDOWN;
+	if (d->paused)
 		return DS_PAUSED;
 	if (id == 0)
 		return DS_RUNNING;
@@ -359,20 +347,50 @@ static void read_agent(struct xenb *x, double now, struct dom_sample *o, struct 
 	k->down = o->state == DS_SHUTDOWN;
 }
 
-/* One domain of libxenstat's node into o. */
-static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct dom_sample *o)
+/* Domain id's name into k->name: read from xenstore the first time and
+ * every NAME_REFRESH_S after; a new name (xl rename) is a new domain to
+ * us, so what was kept of the old one goes.  false when it has none (a
+ * domain being built or torn down) and none is kept. */
+static bool dom_name(struct xenb *x, double now, struct known *k)
 {
-	const char *name = xenstat_domain_name(d);
+	char path[64], name[DOM_NAME_MAX];
+
+	if (k->name[0] && now - k->name_at < NAME_REFRESH_S)
+		return true;
+	snprintf(path, sizeof path, "/local/domain/%d/name", k->id);
+	xs_text(x, path, false, name, sizeof name);
+	if (!name[0])
+		return k->name[0] != '\0';
+	if (k->name[0] && strcmp(name, k->name)) {
+		int id = k->id;
+		unsigned seen = k->seen;
+
+		memset(k, 0, sizeof *k);
+		k->id = id;
+		k->seen = seen;
+	}
+	xstrlcpy(k->name, name, sizeof k->name);
+	k->name_at = now;
+	return true;
+}
+
+/* One domain of libxl's list into o; false to leave it out (no name). */
+static bool read_domain(struct xenb *x, double now, const libxl_dominfo *d, struct dom_sample *o)
+{
 	struct known *k;
 
-	o->id = (int)xenstat_domain_id(d);
-	snprintf(o->name, sizeof o->name, "%s", name ? name : "?");
-	k = o->id ? known_get(x, o->id, o->name) : NULL;
+	o->id = (int)d->domid;
+	k = known_get(x, o->id);
+	if (!dom_name(x, now, k))
+		return false;
+	xstrlcpy(o->name, k->name, sizeof o->name);
+	if (o->id == 0)
+		k = NULL;
 	o->state = state_of(x, now, d, o->id, k);
-	o->cpu_ns = xenstat_domain_cpu_ns(d);
-	o->vcpus = xenstat_domain_num_vcpus(d);
-	o->mem_kib = xenstat_domain_cur_mem(d) / 1024;
-	o->maxmem_kib = xenstat_domain_max_mem(d) / 1024;
+	o->cpu_ns = d->cpu_time;
+	o->vcpus = d->vcpu_max_id + 1;
+	o->mem_kib = d->current_memkb;
+	o->maxmem_kib = d->max_memkb;
 	/* until libxl has written it, the start time reads as (uint32_t)-1
 	 * (or 0): keep asking rather than keep that */
 	if (k && k->started == 0) {
@@ -385,6 +403,7 @@ static void read_domain(struct xenb *x, double now, xenstat_domain *d, struct do
 	read_sched(x, now, o, k);
 	if (o->id != 0 && k)
 		read_agent(x, now, o, k);
+	return true;
 }
 
 /* Launches still being built or queued: one booting entry each, id -1
@@ -417,34 +436,40 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 			char *err, size_t errlen)
 {
 	struct xenb *x = X(b);
-	xenstat_node *node;
-	unsigned n;
+	const libxl_version_info *v;
+	libxl_physinfo pi;
+	libxl_dominfo *doms;
+	int n = 0;
 
 	memset(s, 0, sizeof *s);
 	xen_jobs_reap(x);
 	x->snaps++;
-	node = xenstat_get_node(x->xst, XENSTAT_XEN_VERSION);
-	if (!node) {
-		snprintf(err, errlen, "libxenstat could not read the host (xenstat_get_node)");
+	libxl_physinfo_init(&pi);
+	if (libxl_get_physinfo(x->ctx, &pi) || !(doms = libxl_list_domain(x->ctx, &n))) {
+		libxl_physinfo_dispose(&pi);
+		snprintf(err, errlen, "libxl could not read the host (libxl_get_physinfo, libxl_list_domain)");
 		return -1;
 	}
 	s->t = now;
-	snprintf(s->host.xen_version, sizeof s->host.xen_version, "%s",
-		 xenstat_node_xen_version(node) ? xenstat_node_xen_version(node) : "?");
-	s->host.cpus = xenstat_node_num_cpus(node);
-	s->host.total_kib = xenstat_node_tot_mem(node) / 1024;
-	s->host.free_kib = xenstat_node_free_mem(node) / 1024;
+	v = libxl_get_version_info(x->ctx);
+	if (v)
+		snprintf(s->host.xen_version, sizeof s->host.xen_version, "%d.%d%s", v->xen_version_major,
+			 v->xen_version_minor, v->xen_version_extra ? v->xen_version_extra : "");
+	else
+		xstrlcpy(s->host.xen_version, "?", sizeof s->host.xen_version);
+	s->host.cpus = pi.nr_cpus;
+	s->host.total_kib = pi.total_pages * 4;
+	s->host.free_kib = pi.free_pages * 4;
 	s->host.dom0_avail_kib = sizing_dom0_avail_kib();
+	libxl_physinfo_dispose(&pi);
 
-	n = xenstat_node_num_domains(node);
 	s->dom = xcalloc((size_t)n + x->njobs + 1, sizeof *s->dom);
-	for (unsigned i = 0; i < n; i++) {
-		xenstat_domain *d = xenstat_node_domain_by_index(node, i);
-
-		if (d)
-			read_domain(x, now, d, &s->dom[s->n++]);
-	}
-	xenstat_free_node(node);
+	for (int i = 0; i < n; i++)
+		if (read_domain(x, now, &doms[i], &s->dom[s->n]))
+			s->n++;
+		else
+			memset(&s->dom[s->n], 0, sizeof s->dom[s->n]);
+	libxl_dominfo_list_free(doms, n);
 	read_devices(s);
 	known_prune(x);
 	add_launches(x, s);
@@ -460,7 +485,8 @@ static int xen_poll(struct backend *b, double now, char *msg, size_t len)
 
 	xen_jobs_reap(x);
 	for (size_t i = 0; i < x->nknown; i++)
-		agent_ready(x, &x->known[i], now);
+		if (x->known[i].id != 0)     /* dom0 has no agent */
+			agent_ready(x, &x->known[i], now);
 	if (!x->nmsg)
 		return 0;
 	xstrlcpy(msg, x->msg[0], len);
@@ -693,7 +719,6 @@ static void xen_close(struct backend *b)
 	if (x->xs)
 		xs_close(x->xs);
 	libxl_ctx_free(x->ctx);
-	xenstat_uninit(x->xst);
 	free(x->known);
 	free(x);
 }
@@ -731,18 +756,15 @@ struct backend *backend_xen_open(char *err, size_t errlen)
 		free(x);
 		return NULL;
 	}
-	x->xst = xenstat_init();
-	if (!x->xst) {
-		snprintf(err, errlen, "libxenstat could not start (are you root in dom0, "
-			 "is xenstored running?)");
+	if (!(x->xs = xs_open(0))) {
+		snprintf(err, errlen, "cannot reach xenstore (are you root in dom0, is xenstored running?)");
 		free(x);
 		return NULL;
 	}
 	if (!(x->ctx = xenops_ctx(&x->log, err, errlen))) {
-		xenstat_uninit(x->xst);
+		xs_close(x->xs);
 		free(x);
 		return NULL;
 	}
-	x->xs = xs_open(0);
 	return &x->base;
 }

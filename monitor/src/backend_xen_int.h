@@ -10,7 +10,8 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include <xenstat.h>
+#include <libxl.h>
+#include <xenstore.h>
 
 enum job_kind { JOB_LAUNCH, JOB_DESTROY };
 
@@ -39,7 +40,8 @@ struct job {
  * it is there, then kept: each read is a round trip to xenstored. */
 struct known {
 	int id;
-	char name[DOM_NAME_MAX];
+	char name[DOM_NAME_MAX];    /* "" = not read yet */
+	double name_at;             /* when it was read */
 	unsigned seen;              /* the last snapshot that had it (xenb.snaps) */
 	double ready_at;            /* when we first saw state=ready, 0 = not yet */
 	struct guest_poll poll;     /* until then: when to look for it next */
@@ -56,13 +58,12 @@ struct known {
 
 struct xenb {
 	struct backend base;
-	xenstat_handle *xst;
 	libxl_ctx *ctx;
 	struct xenops_log log;
 	struct xs_handle *xs;
 	struct job *jobs;           /* started ones and the queue, in order */
 	size_t njobs, jobs_cap;
-	struct known *known;        /* every guest, sorted by id then name */
+	struct known *known;        /* every domain, sorted by id */
 	size_t nknown, known_cap;
 	unsigned snaps;             /* snapshots taken */
 	unsigned seq;

@@ -1,5 +1,5 @@
 /* Unit tests: the Xen backend (backend_xen.c, the real object) against
- * stub libraries: a scripted xenstat host, a libxl that answers what the
+ * stub libraries: a scripted host behind libxl_list_domain, a libxl that answers what the
  * test says, and a xenstore whose guest keys hold the exact bytes a
  * hostile guest writes. Built only with BACKEND=xen (it needs the Xen
  * headers, not a Xen host). */
@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <xenstat.h>
 
 #define S(lit) lit, sizeof lit - 1      /* bytes and their count, NULs included */
 #define MAX_DOMS 400
@@ -20,25 +19,21 @@
 
 /* ---- the scripted host ------------------------------------------------- */
 
-struct xenstat_handle { int unused; };
-struct xenstat_node { int unused; };
-struct xenstat_network { int unused; };
 struct libxl__ctx { int unused; };
 struct xs_handle { int unused; };
 
-struct xenstat_domain {
+struct stub_dom {
 	unsigned id;
 	char name[48];
 	uint32_t start;            /* what libxl_vm_get_start_time answers */
+	unsigned name_reads;       /* reads of /local/domain/ID/name */
 	unsigned shutdown;         /* shut down, and why (libxl_domain_info) */
 	libxl_shutdown_reason reason;
 };
 
-static struct xenstat_handle the_xst;
-static struct xenstat_node the_node;
 static struct libxl__ctx the_ctx;
 static struct xs_handle the_xs;
-static struct xenstat_domain doms[MAX_DOMS];
+static struct stub_dom doms[MAX_DOMS];
 static size_t ndoms;
 
 struct xs_key {
@@ -57,12 +52,12 @@ static void host_reset(void)
 	memset(store, 0, sizeof store);
 	ndoms = nstore = 0;
 	written_path[0] = written_val[0] = '\0';
-	doms[ndoms++] = (struct xenstat_domain){ .id = 0, .name = "Domain-0" };
+	doms[ndoms++] = (struct stub_dom){ .id = 0, .name = "Domain-0" };
 }
 
-static struct xenstat_domain *host_add(unsigned id, const char *name, uint32_t start)
+static struct stub_dom *host_add(unsigned id, const char *name, uint32_t start)
 {
-	struct xenstat_domain *d = &doms[ndoms++];
+	struct stub_dom *d = &doms[ndoms++];
 
 	d->id = id;
 	snprintf(d->name, sizeof d->name, "%s", name);
@@ -128,13 +123,26 @@ void xs_close(struct xs_handle *h)
 	(void)h;
 }
 
+static struct stub_dom *dom_by_id(uint32_t id);
+
 void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *len)
 {
-	struct xs_key *k = key_at(path, true);   /* absent keys count reads too */
+	struct xs_key *k;
+	struct stub_dom *d;
+	unsigned id;
+	char end[8];
 	char *v;
 
 	(void)h;
 	(void)t;
+	/* a domain's name: what the host says it is */
+	if (sscanf(path, "/local/domain/%u/nam%7s", &id, end) == 2 && !strcmp(end, "e") &&
+	    (d = dom_by_id(id))) {
+		d->name_reads++;
+		*len = (unsigned)strlen(d->name);
+		return strdup(d->name);
+	}
+	k = key_at(path, true);   /* absent keys count reads too */
 	if (!k)
 		return NULL;
 	k->reads++;
@@ -157,36 +165,9 @@ bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const v
 	return true;
 }
 
-/* ---- stub libxenstat ---------------------------------------------------- */
-
-xenstat_handle *xenstat_init(void) { return &the_xst; }
-void xenstat_uninit(xenstat_handle *h) { (void)h; }
-xenstat_node *xenstat_get_node(xenstat_handle *h, unsigned int flags) { (void)h; (void)flags; return &the_node; }
-void xenstat_free_node(xenstat_node *n) { (void)n; }
-const char *xenstat_node_xen_version(xenstat_node *n) { (void)n; return "4.17 (stub)"; }
-unsigned long long xenstat_node_tot_mem(xenstat_node *n) { (void)n; return 1024ull << 20; }
-unsigned long long xenstat_node_free_mem(xenstat_node *n) { (void)n; return 512ull << 20; }
-unsigned int xenstat_node_num_domains(xenstat_node *n) { (void)n; return (unsigned)ndoms; }
-unsigned int xenstat_node_num_cpus(xenstat_node *n) { (void)n; return 2; }
-xenstat_domain *xenstat_node_domain_by_index(xenstat_node *n, unsigned i) { (void)n; return i < ndoms ? &doms[i] : NULL; }
-unsigned xenstat_domain_id(xenstat_domain *d) { return d->id; }
-char *xenstat_domain_name(xenstat_domain *d) { return d->name; }
-unsigned long long xenstat_domain_cpu_ns(xenstat_domain *d) { (void)d; return 0; }
-unsigned int xenstat_domain_num_vcpus(xenstat_domain *d) { (void)d; return 1; }
-unsigned long long xenstat_domain_cur_mem(xenstat_domain *d) { (void)d; return 48ull << 20; }
-unsigned long long xenstat_domain_max_mem(xenstat_domain *d) { (void)d; return 48ull << 20; }
-unsigned int xenstat_domain_dying(xenstat_domain *d) { (void)d; return 0; }
-unsigned int xenstat_domain_crashed(xenstat_domain *d) { (void)d; return 0; }
-unsigned int xenstat_domain_shutdown(xenstat_domain *d) { return d->shutdown; }
-unsigned int xenstat_domain_paused(xenstat_domain *d) { (void)d; return 0; }
-unsigned int xenstat_domain_num_networks(xenstat_domain *d) { (void)d; return 0; }
-xenstat_network *xenstat_domain_network(xenstat_domain *d, unsigned int i) { (void)d; (void)i; return NULL; }
-unsigned long long xenstat_network_rbytes(xenstat_network *n) { (void)n; return 0; }
-unsigned long long xenstat_network_tbytes(xenstat_network *n) { (void)n; return 0; }
-
 /* ---- stub libxl and xenops ---------------------------------------------- */
 
-static struct xenstat_domain *dom_by_id(uint32_t id)
+static struct stub_dom *dom_by_id(uint32_t id)
 {
 	for (size_t i = 0; i < ndoms; i++)
 		if (doms[i].id == id)
@@ -194,9 +175,43 @@ static struct xenstat_domain *dom_by_id(uint32_t id)
 	return NULL;
 }
 
+void libxl_physinfo_init(libxl_physinfo *p) { memset(p, 0, sizeof *p); }
+void libxl_physinfo_dispose(libxl_physinfo *p) { (void)p; }
+int libxl_get_physinfo(libxl_ctx *ctx, libxl_physinfo *p)
+{
+	(void)ctx;
+	p->nr_cpus = 2;
+	p->total_pages = (1024ull << 20) / 4096;
+	p->free_pages = (512ull << 20) / 4096;
+	return 0;
+}
+const libxl_version_info *libxl_get_version_info(libxl_ctx *ctx)
+{
+	static libxl_version_info v = { .xen_version_major = 4, .xen_version_minor = 17,
+					.xen_version_extra = (char *)" (stub)" };
+
+	(void)ctx;
+	return &v;
+}
+libxl_dominfo *libxl_list_domain(libxl_ctx *ctx, int *n)
+{
+	libxl_dominfo *l = calloc(ndoms + 1, sizeof *l);
+
+	(void)ctx;
+	for (size_t i = 0; i < ndoms; i++) {
+		l[i].domid = doms[i].id;
+		l[i].shutdown = doms[i].shutdown != 0;
+		l[i].shutdown_reason = doms[i].reason;
+		l[i].current_memkb = l[i].max_memkb = 48 * 1024;
+	}
+	*n = (int)ndoms;
+	return l;
+}
+void libxl_dominfo_list_free(libxl_dominfo *l, int n) { (void)n; free(l); }
+
 uint32_t libxl_vm_get_start_time(libxl_ctx *ctx, uint32_t domid)
 {
-	const struct xenstat_domain *d = dom_by_id(domid);
+	const struct stub_dom *d = dom_by_id(domid);
 
 	(void)ctx;
 	return d ? d->start : (uint32_t)-1;
@@ -220,7 +235,7 @@ void libxl_dominfo_init(libxl_dominfo *p) { memset(p, 0, sizeof *p); }
 void libxl_dominfo_dispose(libxl_dominfo *p) { (void)p; }
 int libxl_domain_info(libxl_ctx *ctx, libxl_dominfo *info, uint32_t domid)
 {
-	const struct xenstat_domain *d = dom_by_id(domid);
+	const struct stub_dom *d = dom_by_id(domid);
 
 	(void)ctx;
 	if (!d)
@@ -400,7 +415,7 @@ static void test_start_time(void)
 {
 	struct backend *b;
 	struct dom_sample o;
-	struct xenstat_domain *d;
+	struct stub_dom *d;
 
 	host_reset();
 	d = host_add(5, "debian-1", (uint32_t)-1);
@@ -426,7 +441,7 @@ static void test_suspended(void)
 {
 	struct backend *b;
 	struct dom_sample o;
-	struct xenstat_domain *d;
+	struct stub_dom *d;
 
 	host_reset();
 	d = host_add(5, "debian-1", 1000);
@@ -509,6 +524,36 @@ static void test_workload_reads(void)
 	guest_writes(5, "workload", S("cpu: 2 s of 10"));
 	sample(b, now + 1, 5, &o);
 	CHECK_STR(o.workload, "cpu: 2 s of 10", "and the one after it the next change");
+	backend_close(b);
+}
+
+/* A domain's name is read from xenstore once, then every few seconds
+ * (libxenstat read every name at every snapshot); a rename shows within
+ * that; a domain that has no name yet (being built) is left out until it
+ * has one. */
+static void test_names(void)
+{
+	struct backend *b;
+	struct dom_sample o;
+	struct stub_dom *d;
+	double seen = -1;
+
+	host_reset();
+	d = host_add(5, "debian-1", 1000);
+	b = open_host();
+	for (int t = 0; t < 60; t++)
+		sample(b, 1000 + t, 5, &o);
+	CHECK_STR(o.name, "debian-1", "domain 5 is debian-1");
+	CHECK(d->name_reads <= 7, "a minute of snapshots read its name %u times, not 60", d->name_reads);
+	snprintf(d->name, sizeof d->name, "renamed");
+	for (int t = 0; seen < 0 && t < 20; t++)
+		if (sample(b, 1060 + t, 5, &o) && !strcmp(o.name, "renamed"))
+			seen = t;
+	CHECK(seen >= 0 && seen <= 10, "xl rename shows within %.0f s", seen);
+	d = host_add(7, "", 1000);
+	CHECK(!sample(b, 1080, 7, &o), "a domain with no name yet is left out");
+	snprintf(d->name, sizeof d->name, "debian-2");
+	CHECK(sample(b, 1081, 7, &o) && !strcmp(o.name, "debian-2"), "and shows once it has one (%s)", o.name);
 	backend_close(b);
 }
 
@@ -644,6 +689,7 @@ int main(void)
 	test_poll_backoff();
 	test_many_domains();
 	test_workload_reads();
+	test_names();
 	test_vif_counters();
 	test_launch_queue();
 	return harness_done();
