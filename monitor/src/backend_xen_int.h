@@ -56,6 +56,13 @@ struct known {
 	struct work_poll wpoll;     /* when to look at it again */
 };
 
+/* A block backend's sector counters, kept open (backend_xen.c read_vbds). */
+struct vbd_stat {
+	unsigned domid, dev;        /* vbd-DOMID-DEV */
+	int rd, wr;                 /* statistics/rd_sect and wr_sect, -1 = read by path */
+	unsigned seen;              /* the last snapshot that had it */
+};
+
 struct xenb {
 	struct backend base;
 	libxl_ctx *ctx;
@@ -66,14 +73,17 @@ struct xenb {
 	struct known *known;        /* every domain, sorted by id */
 	size_t nknown, known_cap;
 	unsigned snaps;             /* snapshots taken */
+	struct vbd_stat *vbds;      /* every block backend, sorted by domid, dev */
+	size_t nvbds, vbds_cap, vbds_open;
 	unsigned seq;
 	char (*msg)[200];           /* for poll(), oldest first */
 	size_t nmsg, msg_cap;
 };
 
-/* Where the network counters are read (backend_xen.c; tests point it
- * elsewhere). */
+/* Where the network and block counters are read (backend_xen.c; tests
+ * point them elsewhere). */
 extern const char *xen_netdev_path;
+extern const char *xen_vbd_dir;
 
 /* One line for poll(), in order (backend_xen.c). */
 void xenb_say(struct xenb *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -8,7 +8,9 @@
 #include "backend.h"
 #include "xenops.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -579,6 +581,7 @@ static void test_many_domains(void)
 }
 
 extern const char *xen_netdev_path;
+extern const char *xen_vbd_dir;
 
 /* Network counters: each guest's vifD.N lines of /proc/net/dev summed,
  * dom0's TX being the guest's RX; other interfaces, an emulated twin
@@ -626,6 +629,79 @@ static void test_vif_counters(void)
 	backend_close(b);
 	xen_netdev_path = "/proc/net/dev";
 	unlink(path);
+}
+
+/* dir/vbd-DOMID-DEV/statistics/NAME holds val (written in place, as
+ * sysfs changes a value under an open file). */
+static void vbd_file(const char *dir, unsigned domid, unsigned dev, const char *name, unsigned long long val)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/vbd-%u-%u", dir, domid, dev);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/vbd-%u-%u/statistics", dir, domid, dev);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/vbd-%u-%u/statistics/%s", dir, domid, dev, name);
+	if ((f = fopen(path, "w"))) {
+		fprintf(f, "%llu\n", val);
+		fclose(f);
+	}
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Block counters: a guest's backends summed, each counter file kept open
+ * between snapshots and read afresh, and closed once its backend is gone. */
+static void test_vbd_counters(void)
+{
+	char dir[] = "/tmp/test_xen_vbd.XXXXXX", cmd[600];
+	struct backend *b;
+	struct dom_sample o = { 0 };
+	int fds0;
+
+	if (!mkdtemp(dir)) {
+		CHECK(0, "a directory for the block backends");
+		return;
+	}
+	vbd_file(dir, 5, 51712, "rd_sect", 100);
+	vbd_file(dir, 5, 51712, "wr_sect", 8);
+	vbd_file(dir, 5, 51728, "rd_sect", 20);
+	vbd_file(dir, 5, 51728, "wr_sect", 2);
+	vbd_file(dir, 6, 51712, "rd_sect", 7);
+	vbd_file(dir, 6, 51712, "wr_sect", 0);
+	xen_vbd_dir = dir;
+	fds0 = open_fds();
+	b = two_guests("debian-1", "debian-2");
+	CHECK(sample(b, 1100, 5, &o), "guest 5 is in the snapshot");
+	CHECK(o.disk_rd_sectors == 120 && o.disk_wr_sectors == 10,
+	      "guest 5's two disks summed: %llu read (120), %llu written (10)",
+	      (unsigned long long)o.disk_rd_sectors, (unsigned long long)o.disk_wr_sectors);
+	vbd_file(dir, 5, 51712, "rd_sect", 5000);
+	sample(b, 1101, 5, &o);
+	CHECK(o.disk_rd_sectors == 5020, "the next snapshot reads the counter afresh (%llu, 5020)",
+	      (unsigned long long)o.disk_rd_sectors);
+	CHECK_INT(open_fds() - fds0, 6, "its six counter files stay open between snapshots");
+	snprintf(cmd, sizeof cmd, "rm -rf %s/vbd-6-51712", dir);
+	CHECK(system(cmd) == 0, "guest 6's backend goes");
+	sample(b, 1102, 6, &o);
+	CHECK(o.disk_rd_sectors == 0, "guest 6 has no disk counters then");
+	CHECK_INT(open_fds() - fds0, 4, "and its two files are closed");
+	backend_close(b);
+	CHECK_INT(open_fds() - fds0, 0, "closing the backend closes the rest");
+	xen_vbd_dir = "/sys/bus/xen-backend/devices";
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK(system(cmd) == 0, "clean up");
 }
 
 /* Snapshot entries still being created (id -1). */
@@ -691,6 +767,7 @@ int main(void)
 	test_workload_reads();
 	test_names();
 	test_vif_counters();
+	test_vbd_counters();
 	test_launch_queue();
 	return harness_done();
 }
