@@ -36,7 +36,7 @@ build_tools+=$(for id in $(distro_ids); do for t in $(distro_field "$id" tools);
 build_files="
 /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
 /usr/include/ncurses.h libncurses-dev
-/usr/include/xenstat.h libxen-dev
+/usr/include/libxl.h libxen-dev
 /usr/include/libelf.h libelf-dev
 "
 test_tools="

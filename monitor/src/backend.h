@@ -1,7 +1,7 @@
 /* backend.h — the narrow interface between livetop and a hypervisor.
  *
- * Two implementations: backend_xen.c (libxenstat for figures, libxenlight
- * for lifecycle and sizing, libxenstore for the in-guest agent) and
+ * Two implementations: backend_xen.c (libxenlight for figures, lifecycle
+ * and sizing, libxenstore for names and the in-guest agent) and
  * backend_fake.c (a scripted, deterministic simulation used by the unit
  * tests and --demo). The Makefile decides which are compiled in. No
  * curses here, and no Xen types leak out of this header.

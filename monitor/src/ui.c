@@ -21,7 +21,7 @@ static bool curses_on;
 static int saved_stderr = -1;
 static volatile sig_atomic_t quit_signal;   /* a signal asked us to end */
 
-/* While curses owns the screen, library chatter on stderr (libxenstat
+/* While curses owns the screen, library chatter on stderr (libxl
  * prints races like "domain N does not exist") would scribble over it:
  * send it to $LIVETOP_STDERR or /dev/null meanwhile. */
 static void stderr_hide(void)
