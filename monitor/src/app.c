@@ -49,6 +49,7 @@ void app_init(struct app *a, struct backend *be, const struct app_clock *clock)
 	lan_init(&a->lan);
 	serve_init(&a->serve);
 	a->fill.parallel = app_fill_parallel();
+	a->fill.booting = a->fill.parallel + 1;
 }
 
 unsigned app_fill_parallel(void)
@@ -383,12 +384,37 @@ void app_fill_toggle(struct app *a, const struct row *sel)
 	app_log(a, "fill: launching %s guests until memory runs out", e->id);
 }
 
+/* A guest that is not ready this long after its start no longer holds
+ * back a fill (it may never be: a broken image, an agent that died). */
+#define FILL_BOOT_WAIT_S 60.0
+
+/* Guests a fill waits on: launches in flight and guests booting (not
+ * yet ready) that started less than FILL_BOOT_WAIT_S ago. */
+static unsigned fill_booting(const struct app *a)
+{
+	const struct snapshot *s = &a->m.cur;
+	unsigned n = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct dom_sample *d = &s->dom[i];
+
+		if (d->id < 0)
+			n++;
+		else if (d->id > 0 && d->state == DS_BOOTING &&
+			 (d->started <= 0 || s->t - d->started < FILL_BOOT_WAIT_S))
+			n++;
+	}
+	return n;
+}
+
 /* One step of a fill, after each refresh.  Launches overlap: up to
- * fill.parallel are in flight (dom0's CPUs build them), each new one only
- * after a snapshot that shows the last one and while more than one guest
- * per launch in flight still fits.  The fill ends when nothing is in
- * flight and, on a snapshot taken after that, the next guest does not fit
- * (or a launch failed). */
+ * fill.parallel are in flight (dom0's CPUs build them) and up to
+ * fill.booting guests are launched but not yet ready (more would only
+ * share the same CPUs: each would boot slower, none sooner).  Each new
+ * launch comes only after a snapshot that shows the last one and while
+ * more than one guest per launch in flight still fits.  The fill ends
+ * when nothing is in flight and, on a snapshot taken after that, the next
+ * guest does not fit (or a launch failed). */
 void app_fill_step(struct app *a)
 {
 	char why[LOG_TEXT];
@@ -397,12 +423,14 @@ void app_fill_step(struct app *a)
 	if (!a->fill.on)
 		return;
 	pending = a->be->ops->pending(a->be);
-	if (pending > 0) {
+	if (a->m.cur.t <= a->fill.last)
+		return;   /* the last launch is not in a snapshot yet */
+	if (pending > 0 || fill_booting(a) >= a->fill.booting) {
 		a->fill.settle = 0;
 		/* (a domain being built can be out of the in-flight memory while
 		 * Xen's free memory does not show all of it yet: each one still
 		 * in flight is counted once more, so near the end it waits) */
-		if ((unsigned)pending >= a->fill.parallel || a->m.cur.t <= a->fill.last ||
+		if ((unsigned)pending >= a->fill.parallel || fill_booting(a) >= a->fill.booting ||
 		    model_fits(&a->m, a->fill.e->memory_mib) <= (unsigned)pending)
 			return;   /* wait for one in flight to finish */
 	} else {

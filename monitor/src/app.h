@@ -49,6 +49,7 @@ struct app {
 		unsigned launched;
 		unsigned start_guests; /* guests when it began */
 		unsigned parallel; /* launches in flight at most (app_init: dom0's CPUs, >= 2) */
+		unsigned booting;  /* launched and not yet ready at most (parallel + 1) */
 		double last;       /* when it launched last: the next needs a newer snapshot */
 		double settle;     /* launches done at this time; need a newer snapshot */
 	} fill;
@@ -113,8 +114,9 @@ void app_fill_toggle(struct app *a, const struct row *sel);
 /* How many launches a fill keeps in flight: dom0's online CPUs, 2 to 8. */
 unsigned app_fill_parallel(void);
 /* One step of filling: call it after every refresh; keeps up to
- * fill.parallel launches in flight while a newer snapshot says the next
- * one fits, and stops when nothing is in flight and it does not. */
+ * fill.parallel launches in flight and fill.booting guests launched but
+ * not yet ready, while a newer snapshot says the next one fits, and stops
+ * when nothing is in flight and it does not. */
 void app_fill_step(struct app *a);
 
 #endif

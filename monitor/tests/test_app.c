@@ -158,20 +158,26 @@ static void test_fill(void)
 	open_app(&a);
 	app_fill_toggle(&a, NULL);
 	CHECK_CONTAINS(newest(&a), "fill: launching debian guests", "f starts filling");
-	int most = 0;
+	int most = 0, most_booting = 0;
 
 	a.fill.parallel = 3;
+	a.fill.booting = 5;
 	while (a.fill.on && steps++ < 400) {
-		int p;
+		int p, b = 0;
 
 		app_fill_step(&a);
 		p = a.be->ops->pending(a.be);
 		most = p > most ? p : most;
 		tick(&a, 0.1);
+		/* launched, not ready: launches in flight and booting guests */
+		for (size_t i = 0; i < a.m.nrows; i++)
+			b += a.m.rows[i].id < 0 || a.m.rows[i].state == DS_BOOTING;
+		most_booting = b > most_booting ? b : most_booting;
 	}
 	CHECK(!a.fill.on, "filling stops by itself");
 	CHECK_CONTAINS(newest(&a), "fill: done, 12 launched. Next one does not fit", "after 12 guests");
 	CHECK_INT(most, 3, "launches overlapped: 3 in flight at most (fill.parallel)");
+	CHECK_INT(most_booting, 5, "5 guests launched and not ready at most (fill.booting)");
 	CHECK(!log_has(&a, "failed"), "no launch failed on the way");
 	CHECK_INT(model_fits(&a.m, 48), 0, "and nothing more fits");
 	app_fill_toggle(&a, row(&a, "debian-3"));
