@@ -419,18 +419,20 @@ void app_fill_step(struct app *a)
 {
 	char why[LOG_TEXT];
 	int pending;
+	bool booting_full;
 
 	if (!a->fill.on)
 		return;
 	pending = a->be->ops->pending(a->be);
 	if (a->m.cur.t <= a->fill.last)
 		return;   /* the last launch is not in a snapshot yet */
-	if (pending > 0 || fill_booting(a) >= a->fill.booting) {
+	booting_full = fill_booting(a) >= a->fill.booting;
+	if (pending > 0 || booting_full) {
 		a->fill.settle = 0;
 		/* (a domain being built can be out of the in-flight memory while
 		 * Xen's free memory does not show all of it yet: each one still
 		 * in flight is counted once more, so near the end it waits) */
-		if ((unsigned)pending >= a->fill.parallel || fill_booting(a) >= a->fill.booting ||
+		if ((unsigned)pending >= a->fill.parallel || booting_full ||
 		    model_fits(&a->m, a->fill.e->memory_mib) <= (unsigned)pending)
 			return;   /* wait for one in flight to finish */
 	} else {
