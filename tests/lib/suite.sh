@@ -22,6 +22,18 @@ suite_begin() {
 	export XENLIVE_SUITE_DEPTH=$((suite_depth + 1))
 }
 
+# suite_stamp START: copies its input, in the outermost suite with the
+# seconds since START in front of each line (where a suite's time goes;
+# the logs keep the lines as they were)
+suite_stamp() {
+	local line now
+	if [ "$suite_depth" -gt 0 ]; then cat; return; fi
+	while IFS= read -r line; do
+		printf -v now '%(%s)T' -1
+		printf '[%4d s] %s\n' $((now - $1)) "$line"
+	done
+}
+
 # step NAME COMMAND...: runs one test program (stdin: nothing)
 step() {
 	local name=$1 log rc p f start
@@ -29,7 +41,7 @@ step() {
 	log=$SUITE_LOGS/${name//\//_}.log
 	echo "=== $name"
 	start=$(date +%s)
-	"$@" < /dev/null 2>&1 | tee "$log"
+	"$@" < /dev/null 2>&1 | tee "$log" | suite_stamp "$start"
 	rc=${PIPESTATUS[0]}
 	p=$(grep -c '^PASS: ' "$log")
 	f=$(grep -c '^FAIL: ' "$log")
