@@ -13,6 +13,7 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/check.sh
 . tests/lib/variant.sh
+. tests/lib/screen.sh
 ISO=${GUEST_ISO:-}
 sock=xenlive-livetop-$$
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
@@ -61,15 +62,9 @@ fill_msg() {
 	screen | awk '/fill: done/ { m = ""; on = 1 } on { m = m " " $0 } /to make room|menu entry/ { on = 0 } END { print m }' |
 		tr -s ' ' | sed 's/^ //'
 }
-# rows STATE: how many guest rows on the screen show STATE (ID NAME [DISTRO] STATE)
-rows() { screen | grep -cE " [a-z]+-[0-9]+ +([a-z]+ +)?$1( |\$)"; }
-# all_ready N: N guests and all of them ready: the summary line above a
-# table that does not fit ("15 guests: 15 ready; ..."), else the rows
-all_ready() {
-	local l
-	l=$(screen | grep -m1 -E '^ *[0-9]+ guests?[:;]')
-	if [ -n "$l" ]; then echo "$l" | grep -qE "^ *$1 guests?: $1 ready;"; else [ "$(rows ready)" = "$1" ]; fi
-}
+# all_ready N: livetop shows N guests, all of them ready
+# (tests/lib/screen.sh's screen_counts: its summary line, else its rows)
+all_ready() { [ "$(screen | screen_counts)" = "$1 $1" ]; }
 
 # 4 GiB machine: dom0 gets DOM0_MEM + DOM0_MEM_PCT% of it (about 610 MiB)
 tmux -L "$sock" new-session -d -s q -x 110 -y 50 \
@@ -206,7 +201,7 @@ for cycle in 1 2 3; do
 	counts="${counts:-}${counts:+ }${n:-?}"
 	for _ in $(seq 60); do all_ready "$n" && break; sleep 2; done
 	all_ready "$n" && pass "fill $cycle: all $n guests are ready: $(screen | grep -m1 -oE '[0-9]+ guests?: [^;]*')" ||
-		fail "fill $cycle: not all ${n:-?} guests are ready: $(screen | grep -m1 -oE '[0-9]+ guests?[:;][^;]*' || echo "ready rows: $(rows ready)")"
+		fail "fill $cycle: not all ${n:-?} guests are ready: $(screen | grep -m1 -oE '[0-9]+ guests?[:;][^;]*' || echo "ready, guests: $(screen | screen_counts)")"
 	before=$(last 'destroyed')
 	keys End; sleep 1; keys D; sleep 1; keys y
 	wait_new 'destroyed' "$before" 60 "destroy" && pass "fill $cycle: D y destroyed the selected guest" || fail "fill $cycle: destroy did not happen"

@@ -32,18 +32,14 @@ bench_big() {
 	t0=$(date +%s)
 	qemu_qmp sendkey f
 	# looked at every 3 s until BIG_SEQ guests are ready (the fill's first
-	# ones, next to the reference's), then every 15 s.  Ready guests: the
-	# summary line's count once the table is too long for the screen (the
-	# line is there only then), else the guest rows that show ready
+	# ones, next to the reference's), then every 15 s.  Ready guests: as
+	# tests/lib/screen.sh's screen_counts reads them (the summary line once
+	# the table is longer than the screen, else the rows)
 	t_first=''
 	while :; do
 		if [ -n "$t_first" ]; then sleep 15; else sleep 3; fi
 		vcs > /dev/null || continue
-		if grep -qE '^ *[0-9]+ guests?: ' "$TMPD/vcs"; then
-			n_ready=$(grep -oE '^ *[0-9]+ guests?: ([0-9]+ [a-z]+, )*[0-9]+ ready' "$TMPD/vcs" | head -n1 | grep -oE '[0-9]+ ready' | tr -dc 0-9)
-		else
-			n_ready=$(grep -cE '^[ >] *[0-9]+ +debian-[0-9]+ +([a-z]+ +)?ready( |$)' "$TMPD/vcs")
-		fi
+		n_ready=$(screen_counts < "$TMPD/vcs" | cut -d' ' -f1)
 		[ -n "$t_first" ] || [ "${n_ready:-0}" -lt "$BIG_SEQ" ] || t_first=$(date +%s)
 		grep -qE "$done_re" "$TMPD/vcs" && break
 		[ $(($(date +%s) - t0)) -lt 3600 ] || { note "big machine: no 'fill: done' within an hour"; break; }
