@@ -34,11 +34,12 @@ wait_vcs() {
 }
 show_vcs() { echo "---- screen text (tty1) ----"; sed 's/ *$//' "$TMPD/vcs" | grep -v '^$' | head -n 40; echo "---- end ----"; }
 screen_counts() {
-	awk '!sum && /^ *[0-9]+ guests?[:;]/ {
+	# row: a guest row up to its STATE (ID NAME [DISTRO] )
+	awk -v row='^ *[0-9]+ +[a-z]+-[0-9]+ +([a-z]+ +)?' '!sum && /^ *[0-9]+ guests?[:;]/ {
 		sum = 1; g = $1 + 0
 		r = match($0, /: [0-9]+ ready/) ? substr($0, RSTART + 2, RLENGTH - 8) + 0 : 0
 	}
 	{ sub(/^>/, " ") }
-	/^ *[0-9]+ +[a-z]+-[0-9]+ +([a-z]+ +)?[a-z]+( |$)/ { rows++; if ($0 ~ /^ *[0-9]+ +[a-z]+-[0-9]+ +([a-z]+ +)?ready( |$)/) ready++ }
+	$0 ~ (row "[a-z]+( |$)") { rows++; if ($0 ~ (row "ready( |$)")) ready++ }
 	END { if (sum) print r, g; else print ready + 0, rows + 0 }'
 }
