@@ -30,7 +30,7 @@ number() { # ROW: the xenlive cell starts with a number above 0 (a file
 for row in "ISO size" "– Xen" "– dom0 kernel" "– dom0 initramfs" "– Debian guest image" \
 	"Boot, BIOS CD" "Boot, UEFI CD" "dom0_mem" "dom0 memory used" "dom0 memory not available" \
 	"Debian guest launch" "Smallest Debian guest" "Debian guests per GiB" "livetop CPU" \
-	"Smallest systemd guest" "– dom0 root unpacked" "– UEFI / BIOS boot time" \
+	"– dom0 root unpacked" "– UEFI / BIOS boot time" \
 	"livetop on the screen (tty1), BIOS" "livetop on the screen (tty1), UEFI"; do
 	number "$row"
 done
@@ -39,7 +39,7 @@ rpm_row=$(awk -F' [|] ' '/launch → ready/ && !/Debian/ { sub(/^[|] /, "", $1);
 [ -n "$rpm_row" ] && number "$rpm_row" || fail "no launch row for the RPM guest"
 v=$(cell "livetop CPU" 3)
 [[ $v =~ ^[0-9] ]] && pass "xentop measured next to livetop: $v" || fail "xentop cell: '$v'"
-for row in "Clean build" "No-change rebuild" "Move a running" "– of which the guest is paused" "– reference: xl save" \
+for row in "Smallest systemd guest" "Clean build" "No-change rebuild" "Move a running" "– of which the guest is paused" "– reference: xl save" \
 	"Netboot: a PC" "– two PCs at once" "Big machine" "– part of the machine filled" "– fill: time per guest" \
 	"– launch → ready during the fill" "– livetop CPU with all those guests"; do
 	v=$(cell "$row" 2)

@@ -70,7 +70,7 @@ report() {
 		"binary search (step $MIN_STEP MiB) between 16 and $DEBIAN_MEM MiB with a catalogue copy whose minimum is 1 MiB: smallest --memory that reaches ready within 60 s; tries: $(get minmem_tries)"
 	row "Smallest ${RPM_NAME:-CentOS guest} (MiB)" "$(cell "$(get minmem_centos)")" "-" "" "as above, between 16 and $CENTOS_MEM MiB"
 	row "Smallest systemd guest, the stand-in for CentOS (MiB)" "$(cell "$(get minmem_standin)" "no stand-in on this ISO")" "-" "≤ CentOS's min_mem" \
-		"Debian with systemd as PID 1 (tests/fixtures/distro-standin), configured by guests/systemd-console.sh as the CentOS image is; as above, between 16 and $CENTOS_MEM MiB. CentOS's mem and min_mem (guests/centos/distro) are set from this figure; launch → ready $(get launch_standin) s"
+		"Debian with systemd as PID 1 (tests/fixtures/distro-standin), configured by guests/systemd-console.sh as the CentOS image is; as above, between 16 and $CENTOS_MEM MiB. CentOS's mem and min_mem (guests/centos/distro) are set from this figure; launch → ready (s): $(cell "$(get launch_standin)")"
 	row "Debian guests per GiB free" "$(cell "$(get density)")" "-" "≥ 40" \
 		"in a $FILL_RAM MiB machine: Debian guests of the smallest memory above launched (xenlive-launch, not waiting for ready) until one does not fit; guests / (Xen's free memory after boot / 1024). $(get density_detail)"
 	row "livetop CPU, RSS ($TOP_SECS s, d=1)" "$(cell "$(get top_livetop)" "$(get top_fail)")" "$(cell "$(get top_xentop)" "$(get top_fail)")" "≤ 1× xentop" \
