@@ -130,11 +130,14 @@ out=$QEMU_OUT
 echo "$out" | grep -q '^debian-1 moved to xenlive-b in [0-9.]* s' && echo "$out" | grep -q '^RC=0' &&
 	pass "xenlive-migrate debian-1 xenlive-b: $(echo "$out" | grep -m1 'moved to')" ||
 	fail "the move to b: $(echo "$out" | tr '\n' ' ')"
-# (Xen gives a destroyed domain's memory back as it scrubs it: up to 30 s)
-qemu_cmd 90 "xl list | grep -c debian-1; for i in \$(seq 30); do f=\$(xl info | awk '/^free_memory/ { print \$3 }'); [ \$f -ge $((${free_a0:-0} + 40)) ] && break; sleep 1; done; echo FREE=\$f"
+# (Xen gives a destroyed domain's memory back as it scrubs it: up to 30 s.
+# Under QEMU a's dom0 may first stall for up to a minute after the move:
+# "soft lockup" in a's log; seen only with two machines, cause not found)
+t=$(date +%s)
+qemu_cmd 180 "xl list | grep -c debian-1; for i in \$(seq 30); do f=\$(xl info | awk '/^free_memory/ { print \$3 }'); [ \$f -ge $((${free_a0:-0} + 40)) ] && break; sleep 1; done; echo FREE=\$f"
 free_a1=$(echo "$QEMU_OUT" | sed -n 's/^FREE=//p')
 echo "$QEMU_OUT" | grep -qx 0 && [ "${free_a1:-0}" -ge $((${free_a0:-0} + 40)) ] &&
-	pass "debian-1 is gone from a and its memory is free again ($free_a0 -> $free_a1 MiB free)" ||
+	pass "debian-1 is gone from a and its memory is free again ($free_a0 -> $free_a1 MiB free, seen $(( $(date +%s) - t )) s after the move)" ||
 	fail "a after the move: $(echo "$QEMU_OUT" | tr '\n' ' ') (free before: $free_a0)"
 qemu_use b
 qemu_cmd 60 'xenlive-wait debian-1 30 && sleep 1 && echo IP=$(xenstore-read /local/domain/$(xl domid debian-1)/data/xenlive/ip)'
