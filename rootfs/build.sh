@@ -91,18 +91,21 @@ for p in livetop xenlive-launch; do
 	strip -o "$WORK/monitor/$p.stripped" "$WORK/monitor/$p"
 	stage_file "$sys" "$WORK/monitor/$p.stripped" "usr/bin/$p" 0755
 done
-# the hotplug scripts libxl runs for xenlive's guests' disks and vifs: one
-# program (rootfs/hotplug), linked below as xenlive-block and xenlive-vif
+# dom0's C programs (rootfs/hotplug): the hotplug scripts libxl runs for
+# xenlive's guests' disks and vifs, one program linked below as
+# xenlive-block and xenlive-vif; and console-logs, which rc.boot starts
 make -s -C "$here/hotplug" O="$WORK/hotplug" CFLAGS="-O2 -ffile-prefix-map=$TOP/=" \
-	> "$WORK/hotplug.log" 2>&1 || die "xenlive-hotplug did not build: $(tail -n 3 "$WORK/hotplug.log")"
-strip "$WORK/hotplug/xenlive-hotplug"
-stage_file "$sys" "$WORK/hotplug/xenlive-hotplug" usr/lib/xenlive/xenlive-hotplug 0755
+	> "$WORK/hotplug.log" 2>&1 || die "dom0's C programs (rootfs/hotplug) did not build: $(tail -n 3 "$WORK/hotplug.log")"
+for p in xenlive-hotplug console-logs; do
+	strip "$WORK/hotplug/$p"
+	stage_file "$sys" "$WORK/hotplug/$p" "usr/lib/xenlive/$p" 0755
+done
 
 # --- programs ----------------------------------------------------------------
 xbin=/usr/lib/xen-$XEN_VERSION/bin
 progs=(/bin/busybox /bin/bash /bin/setfont /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /sbin/tc /usr/bin/xenstore
 	/usr/sbin/dnsmasq /usr/bin/dhcp_release /usr/bin/tcpserver
-	/usr/bin/livetop /usr/bin/xenlive-launch /usr/lib/xenlive/xenlive-hotplug)
+	/usr/bin/livetop /usr/bin/xenlive-launch /usr/lib/xenlive/xenlive-hotplug /usr/lib/xenlive/console-logs)
 for p in xl xenstored xenconsoled xenconsole xen-init-dom0 xentop libxl-save-helper xenstore-control xenpm; do
 	progs+=("$xbin/$p")
 done

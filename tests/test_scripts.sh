@@ -143,7 +143,7 @@ kill -INT "$pid"; kill -INT "$(pgrep -P "$pid" sleep)" 2>/dev/null; wait "$pid" 
 hp=$TMPD/hotplug
 mkdir -p "$hp"
 if make -s -C rootfs/hotplug O="$hp" > "$hp/cc.log" 2>&1; then
-	pass "rootfs/hotplug/xenlive-hotplug.c compiles warning-free"
+	pass "rootfs/hotplug/xenlive-hotplug.c and console-logs.c compile warning-free"
 	ln -s xenlive-hotplug "$hp/xenlive-block"
 	ln -s xenlive-hotplug "$hp/xenlive-vif"
 	fails_with "hotplug: run under another name, it says which names it has" \
