@@ -12,8 +12,12 @@
  * A shell version started 4 to 8 programs a second (xenstore-list,
  * xenstore-read, find, ...): ~0.25 s of dom0's CPU a second under QEMU's
  * emulation, a quarter of a CPU beside every launch.  This is one process
- * that reads a domain's name once (domain ids are not reused soon: a new id
- * is a new domain) and stats the logs itself. */
+ * that stats the logs itself and reads a domain's name once, when it first
+ * sees the domain's id (ids are not reused soon: a new id is a new domain).
+ * That first name is also the log's: xenconsoled names the file when it
+ * opens it, so after an `xl rename` the log keeps its first name, and so
+ * does this list (the shell version read the new name and removed the
+ * log xenconsoled was still writing). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
