@@ -18,12 +18,8 @@ default_dirs=(/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib64 /usr/lib64 
 declare -A seen=()    # sysroot path -> 1
 queue=()
 
-# dynamic-section entries of a file: "NEEDED libx.so.1", "RUNPATH a:b"
-dyn() {
-	readelf -dW "$1" 2>/dev/null | sed -n 's/.*(\(NEEDED\|RUNPATH\|RPATH\)).*\[\(.*\)\]$/\1 \2/p'
-}
-
-# find_lib NAME ORIGIN_DIR RUNPATH: prints the sysroot path of NAME
+# find_lib NAME ORIGIN_DIR RUNPATH: sets lib to the sysroot path of NAME
+# (no subshell: this runs for every DT_NEEDED of every file)
 find_lib() {
 	local name=$1 origin=$2 rpath=$3 d
 	local dirs=()
@@ -33,7 +29,11 @@ find_lib() {
 		d=${d//\$ORIGIN/$origin}
 		d=${d//\$\{ORIGIN\}/$origin}
 		if [ -e "$root$d/$name" ]; then
-			realpath -ms "$d/$name"
+			lib=$d/$name
+			# as realpath -ms gives it: only . .. and // need resolving
+			case $lib in
+			*//* | */./* | */../* | [!/]*) lib=$(realpath -ms -- "$lib") ;;
+			esac
 			return 0
 		fi
 	done
@@ -52,32 +52,58 @@ for f in "$@"; do
 	queue+=("$f")
 done
 
-i=0
-while [ "$i" -lt "${#queue[@]}" ]; do
-	f=${queue[i]}
-	i=$((i + 1))
-	real=$(realpath "$root$f")
-	[ -f "$real" ] || die "$f is not a file"
-	interp=$(readelf -lW "$real" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
+# need FILE INTERP RPATH NEEDED...: adds what FILE (a sysroot path) needs
+need() {
+	local f=$1 interp=$2 rpath=$3 origin name
+	shift 3
 	[ -z "$interp" ] || add "$interp"
-	rpath='' needed=()
-	while read -r kind val; do
-		case $kind in
-		NEEDED) needed+=("$val") ;;
-		RUNPATH|RPATH) rpath=$val ;;
-		esac
-	done < <(dyn "$real")
-	origin=$(dirname "$f")
-	for lib in "${needed[@]}"; do
-		p=$(find_lib "$lib" "$origin" "$rpath") ||
-			die "$lib (needed by $f) is not in the sysroot: add its package"
-		add "$p"
-		case $lib in libc.so.*)
-			p=$(find_lib libgcc_s.so.1 "$origin" "") ||
+	origin=${f%/*}
+	origin=${origin:-/}
+	for name in "$@"; do
+		find_lib "$name" "$origin" "$rpath" ||
+			die "$name (needed by $f) is not in the sysroot: add its package"
+		add "$lib"
+		case $name in libc.so.*)
+			find_lib libgcc_s.so.1 "$origin" "" ||
 				die "libgcc_s.so.1 (dlopen()ed by glibc) is not in the sysroot: add libgcc-s1"
-			add "$p" ;;
+			add "$lib" ;;
 		esac
 	done
+}
+
+# breadth first, each round's files read at once: one realpath and one
+# readelf for all of them (a few hundred program starts less)
+i=0
+while [ "$i" -lt "${#queue[@]}" ]; do
+	batch=("${queue[@]:i}")
+	i=${#queue[@]}
+	mapfile -t reals < <(realpath -- "${batch[@]/#/$root}" 2>/dev/null)
+	[ "${#reals[@]}" -eq "${#batch[@]}" ] || die "cannot resolve the files: ${batch[*]}"
+	for ((k = 0; k < ${#batch[@]}; k++)); do
+		[ -f "${reals[k]}" ] || die "${batch[k]} is not a file"
+	done
+	# readelf names each file ("File: PATH") when given several; a file
+	# that is not ELF gets no section (nothing it needs)
+	k=-1 interp='' rpath='' needed=()
+	[ "${#batch[@]}" -gt 1 ] || k=0
+	while IFS= read -r line; do
+		case $line in
+		"File: "*)
+			[ "$k" -lt 0 ] || need "${batch[k]}" "$interp" "$rpath" "${needed[@]}"
+			interp='' rpath='' needed=()
+			k=$((k + 1))
+			while [ "$k" -lt "${#batch[@]}" ] && [ "${reals[k]}" != "${line#File: }" ]; do k=$((k + 1)); done
+			[ "$k" -lt "${#batch[@]}" ] || die "readelf named a file not asked for: ${line#File: }"
+			;;
+		*"[Requesting program interpreter: "*"]")
+			interp=${line##*interpreter: } interp=${interp%]} ;;
+		*"(NEEDED)"*"["*"]")
+			line=${line##*[} needed+=("${line%]}") ;;
+		*"(RUNPATH)"*"["*"]" | *"(RPATH)"*"["*"]")
+			line=${line##*[} rpath=${line%]} ;;
+		esac
+	done < <(readelf -ldW "${reals[@]}" 2>/dev/null)
+	[ "$k" -lt 0 ] || need "${batch[k]}" "$interp" "$rpath" "${needed[@]}"
 done
 
 for f in "${!seen[@]}"; do printf '%s\n' "$f"; done | sort
