@@ -95,6 +95,16 @@ ln -s "$host/bin" "$st/bin"    # an absolute link, as a package might carry
 [ "$(cat "$host/bin/busybox")" = original ] && grep -q 'refusing to write' "$TMPD/out" &&
 	pass "staging refuses to write through a symlink (host file untouched)" ||
 	fail "staging wrote through a symlink: $(cat "$TMPD/out")"
+# a link whose new parent directories would be made through the symlink
+(STAGE=t; . scripts/lib.sh; stage_link "$st" busybox bin/sub/sh) > "$TMPD/out" 2>&1
+[ ! -e "$host/bin/sub" ] && grep -q 'refusing to write' "$TMPD/out" &&
+	pass "staging makes no directory through a symlink either (nothing new on the host side)" ||
+	fail "staging made $(ls -d "$host/bin/sub" 2>&1) through a symlink: $(cat "$TMPD/out")"
+(STAGE=t; . scripts/lib.sh; stage_file "$st" "$TMPD/new" usr/./bin/../bin//dotted) &&
+	[ "$(cat "$st/usr/bin/dotted")" = new ] &&
+	pass "staging takes a path with . .. and // inside the tree" || fail "staging refused usr/./bin/../bin//dotted"
+fails_with "staging refuses a path that leaves the tree by .." 'outside staging tree' \
+	bash -c 'STAGE=t; . scripts/lib.sh; stage_file "$1" "$2" usr/../../escaped' _ "$st" "$TMPD/new"
 fails_with "staging refuses absolute symlinks" 'absolute symlink' \
 	bash -c 'STAGE=t; . scripts/lib.sh; stage_link "$1" /usr/bin/busybox usr/bin/sh' _ "$st"
 fails_with "staging check finds an absolute symlink in a tree" 'absolute symlink in staging tree' \
