@@ -93,23 +93,59 @@ tool_package() {
 	fi
 	printf '%s\n' "${pkg:-$1}"
 }
-# tool_version TOOL: "PACKAGE VERSION" of a host tool ("TOOL none" if missing)
-tool_version() {
-	local pkg
-	pkg=$(tool_package "$1")
-	printf '%s %s\n' "${pkg:-$1}" "$(dpkg-query -W -f '${Version}' "${pkg:-$1}" 2>/dev/null || echo none)"
+# tool_versions TOOL...: "PACKAGE VERSION" of each host tool, one line each
+# in order ("TOOL none" if missing), as tool_package and `dpkg-query -W`
+# give them, but with one look through dpkg's file lists and one dpkg-query
+# for all (asked one tool at a time, each took ~0.08 s: 1.6 s of every
+# make's stage keys)
+tool_versions() {
+	local i t path real line file pkg ver
+	local -a cand=() pat=() pkgs=()
+	local -A owner=() version=()
+	for ((i = 1; i <= $#; i++)); do
+		t=${!i} cand[i]=
+		if path=$(command -v "$t" 2>/dev/null) && [ -e "$path" ]; then
+			real=$(realpath "$path")
+			# dpkg may know the file by its path before the /usr merge
+			cand[i]=$'\n'$real$'\n'${real#/usr}$'\n'$path$'\n'${path#/usr}$'\n'
+			pat+=(-e "$real" -e "${real#/usr}" -e "$path" -e "${path#/usr}")
+		fi
+	done
+	# "LIST:PATH" in the lists' order: a tool's package is the first list
+	# holding one of its paths
+	if [ "${#pat[@]}" -gt 0 ]; then
+		while IFS= read -r line; do
+			file=${line%%:*} path=${line#*:}
+			pkg=${file##*/} pkg=${pkg%.list} pkg=${pkg%%:*}
+			for ((i = 1; i <= $#; i++)); do
+				[ -z "${owner[$i]:-}" ] && [[ ${cand[i]} == *$'\n'"$path"$'\n'* ]] && owner[$i]=$pkg
+			done
+		done < <(grep -xF "${pat[@]}" /var/lib/dpkg/info/*.list 2>/dev/null)
+	fi
+	for ((i = 1; i <= $#; i++)); do pkgs[i]=${owner[$i]:-${!i}}; done
+	# a package installed for two architectures: both versions, as -W gives them
+	while IFS=$'\t' read -r pkg ver; do
+		version[$pkg]=${version[$pkg]:-}$ver
+	done < <(dpkg-query -W -f '${Package}\t${Version}\n' -- "${pkgs[@]}" 2>/dev/null)
+	for ((i = 1; i <= $#; i++)); do printf '%s %s\n' "${pkgs[i]}" "${version[${pkgs[i]}]-none}"; done
 }
 
 # input_key DECLARATION: the key of a product (the flags are above)
 input_key() {
-	local kind=x item value items=("$TOP/scripts/lib.sh")
+	local kind=x item value items=("$TOP/scripts/lib.sh") tool_names=() tool_lines=() nt=0
+	for item in "$@"; do
+		case $item in -[fvtsx]) kind=${item#-}; continue ;; esac
+		[ "$kind" != t ] || tool_names+=("$item")
+	done
+	[ "${#tool_names[@]}" -eq 0 ] || mapfile -t tool_lines < <(tool_versions "${tool_names[@]}")
+	kind=x
 	for item in "$@"; do
 		case $item in -[fvtsx]) kind=${item#-}; continue ;; esac
 		case $kind in
 		f) [ -e "$TOP/$item" ] || die "declared input $item does not exist"
 		   items+=("$TOP/$item") ;;
 		v) items+=("var:$item=${!item-}") ;;
-		t) value=$(tool_version "$item"); items+=("tool:$value") ;;
+		t) items+=("tool:${tool_lines[nt]}"); nt=$((nt + 1)) ;;
 		s) value=$(stage_key_of "$item"); items+=("stage:$item=$value") ;;
 		x) items+=("value:$item") ;;
 		esac

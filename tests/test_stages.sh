@@ -118,8 +118,13 @@ done
 # --- host tools: each declared one's package gets another version -------------------------------
 cat > "$TMPD/bin/dpkg-query" <<'EOF'
 #!/bin/sh
-# dpkg-query, but FAKE_PACKAGE's version has "+test" appended
-case " $* " in *" -W "*" $FAKE_PACKAGE "*) echo "$(/usr/bin/dpkg-query "$@")+test"; exit 0 ;; esac
+# dpkg-query, but FAKE_PACKAGE's version has "+test" appended (on its line:
+# scripts/lib.sh asks for all of a stage's packages at once, one per line)
+case " $* " in
+*" -W "*" $FAKE_PACKAGE "*)
+	/usr/bin/dpkg-query "$@" | awk -v p="$FAKE_PACKAGE" -F '\t' -v OFS='\t' '$1 == p { $2 = $2 "+test" } 1'
+	exit 0 ;;
+esac
 exec /usr/bin/dpkg-query "$@"
 EOF
 chmod +x "$TMPD/bin/dpkg-query"
