@@ -20,9 +20,9 @@ xen=$(find "$WORK/pkg/boot" -name "xen-$XEN_VERSION-amd64.gz" -type f | head -n1
 [ -n "$xen" ] || die "$pkg has no boot/xen-$XEN_VERSION-amd64.gz"
 cp "$xen" "$WORK/xen.gz"
 # "Xen version 4.17.5-..." is printed by the hypervisor itself at boot.
-version=$(dpkg-deb -f "$deb" Version)
-printf '%s\n' "${version%%[-+]*}" > "$WORK/version"
-printf '%s\n' "$version" > "$WORK/deb-version"
+deb_version=$(dpkg-deb -f "$deb" Version)
+printf '%s\n' "${deb_version%%[-+]*}" > "$WORK/version"
+printf '%s\n' "$deb_version" > "$WORK/deb-version"
 
 # dom0 memory is fixed (no ballooning): the toolstack sizes guests against
 # what Xen really has free.  Both consoles: the first serial port and VGA.
