@@ -11,6 +11,7 @@
  * Test hooks (environment): XENLIVE_AGENT_PROC replaces /proc for the
  * console check, XENLIVE_AGENT_DISK replaces /dev/xvda for `disk`. */
 #include "guestinfo.h"
+#include "init.h"
 #include "request.h"
 #include "sysinfo.h"
 #include "work.h"
@@ -424,7 +425,11 @@ int main(int argc, char **argv)
 	struct agent *a = &ag;
 	struct sigaction sa = { .sa_handler = on_quit };    /* no SA_RESTART */
 	int status = 0;
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 
+	/* the guests' /init is a link to this program (init.c) */
+	if (strcmp(base, "init") == 0)
+		return guest_init(argc, argv);
 	parse_args(a, argc, argv);
 	a->proc_root = getenv("XENLIVE_AGENT_PROC") ? getenv("XENLIVE_AGENT_PROC") : "/proc";
 	a->disk_dev = getenv("XENLIVE_AGENT_DISK") ? getenv("XENLIVE_AGENT_DISK") : "/dev/xvda";
