@@ -58,21 +58,35 @@
 static int trace;
 static const char *proc = "/proc";
 
+/* one line "xenlive-guest: HEAD<FMT...>TAIL" on stderr (the console) */
+__attribute__((format(printf, 2, 0)))
+static void vsay(const char *head, const char *fmt, va_list ap, const char *tail)
+{
+	char line[512];
+	size_t n;
+
+	snprintf(line, sizeof line, "xenlive-guest: %s", head);
+	n = strlen(line);
+	vsnprintf(line + n, sizeof line - n, fmt, ap);
+	n = strlen(line);
+	snprintf(line + n, sizeof line - n, "%s", tail);
+	n = strlen(line);
+	if (n == sizeof line - 1)
+		n--;             /* cut short: the newline still ends it */
+	line[n++] = '\n';
+	if (write(2, line, n) < 0) {
+		/* nowhere to say it */
+	}
+}
+
 __attribute__((format(printf, 1, 2)))
 static void say(const char *fmt, ...)
 {
-	char line[512];
 	va_list ap;
-	int n;
 
-	n = snprintf(line, sizeof line, "xenlive-guest: ");
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	vsay("", fmt, ap, "");
 	va_end(ap);
-	strcat(line, "\n");
-	if (write(2, line, strlen(line)) < 0) {
-		/* nowhere to say it */
-	}
 }
 
 /* the first line of PATH, without its newline, in BUF; 0 or -1 */
@@ -110,13 +124,11 @@ static void step(const char *what)
 __attribute__((format(printf, 1, 2), noreturn))
 static void rescue(const char *fmt, ...)
 {
-	char why[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	vsay("error: ", fmt, ap, "; starting a rescue shell");
 	va_end(ap);
-	say("error: %s; starting a rescue shell", why);
 	execl("/bin/sh", "sh", (char *)NULL);
 	say("error: cannot start /bin/sh: %s", strerror(errno));
 	for (;;)
@@ -352,21 +364,25 @@ static int set_address(const char *ifname, const char *address, const char *mask
 {
 	struct ifreq ifr;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = -1;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = -1, e;
 
 	if (s < 0)
 		return -1;
 	memset(&ifr, 0, sizeof ifr);
 	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
 	sin->sin_family = AF_INET;
+	errno = EINVAL;   /* what stays when an address is not a dotted quad */
 	if (inet_pton(AF_INET, address, &sin->sin_addr) == 1 && ioctl(s, SIOCSIFADDR, &ifr) == 0) {
 		memset(&ifr.ifr_addr, 0, sizeof ifr.ifr_addr);
 		sin->sin_family = AF_INET;
+		errno = EINVAL;
 		if (inet_pton(AF_INET, *mask ? mask : "255.255.255.0", &sin->sin_addr) == 1 &&
 		    ioctl(s, SIOCSIFNETMASK, &ifr) == 0)
 			r = 0;
 	}
+	e = errno;
 	close(s);
+	errno = e;
 	return r;
 }
 
@@ -398,8 +414,15 @@ int guest_init(int argc, char **argv)
 	pid_t dhcp = 0;
 
 	if (getpid() != 1) {
-		/* udhcpc's event script; a trace line only with the guest's
-		 * xenlive.trace=1 */
+		/* udhcpc's event script, whose output goes nowhere: its one
+		 * error line to the console; a trace line only with the
+		 * guest's xenlive.trace=1 */
+		int c = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+
+		if (c >= 0 && c != 2) {
+			dup2(c, 2);
+			close(c);
+		}
 		trace = read_line("/proc/cmdline", cmdline, sizeof cmdline) == 0 &&
 			strstr(cmdline, "xenlive.trace=1") != NULL;
 		return argc > 1 ? dhcp_event(argv[1]) : 1;
