@@ -425,7 +425,10 @@ int main(int argc, char **argv)
 	struct agent *a = &ag;
 	struct sigaction sa = { .sa_handler = on_quit };    /* no SA_RESTART */
 	int status = 0;
-	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	const char *base = argc > 0 && argv[0] ? argv[0] : "";
+
+	if (strrchr(base, '/'))
+		base = strrchr(base, '/') + 1;
 
 	/* the guests' /init is a link to this program (init.c) */
 	if (strcmp(base, "init") == 0)
