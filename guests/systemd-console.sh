@@ -7,7 +7,7 @@
 # stage_file, stage_link).
 #
 # systemd_console ROOT TMP: configures the image tree ROOT (TMP: a scratch
-# directory) so that, booted by xenlive's initramfs (guests/initramfs/init),
+# directory) so that, booted by xenlive's initramfs (guests/agent/src/init.c),
 #   - root is logged in on the Xen console hvc0 without a password, and has
 #     no password anywhere else;
 #   - xenlive-agent runs as the unit xenlive-agent.service (the initramfs

@@ -22,7 +22,7 @@ debian_userland "$root" "$work/debootstrap.log" "${packages[@]}"
 
 # init: Debian's sysvinit as PID 1 without the rcS scripts (they take ~30 s
 # under emulation and do nothing a diskless, read-only guest needs): the
-# shared initramfs (guests/initramfs/init) has mounted /dev/pts, /dev/shm
+# shared initramfs (guests/agent/src/init.c) has mounted /dev/pts, /dev/shm
 # and /run already.  Then root autologin on the Xen console only, no other
 # gettys, no runlevel scripts (nothing listens on the network).
 cat > "$work/inittab" <<'EOI'
@@ -32,7 +32,7 @@ X0:2345:respawn:/sbin/agetty --autologin root --noclear hvc0 linux
 ca:12345:ctrlaltdel:/sbin/shutdown -t1 -a -r now
 EOI
 stage_file "$root" "$work/inittab" etc/inittab
-# what the guest's init reads ahead while it boots (guests/initramfs/init.c):
+# what the guest's init reads ahead while it boots (guests/agent/src/init.c):
 # sysvinit, the console's getty, their libraries (ldd of the image's own
 # loader) and the files they open first; read one compressed block at a
 # time as sysvinit faulted them in, they held ready back by ~0.4 s
