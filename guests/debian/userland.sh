@@ -36,14 +36,17 @@ debian_userland() {
 }
 
 # debian_pack ROOT WORK ID OUT: drops what a guest never reads (package
-# lists, caches, docs, man pages, locales), then writes OUT/ID.sqfs and
+# lists, caches, docs, man pages, locales; ldconfig's aux-cache, which
+# holds the build's inode numbers and times, so two builds differed in
+# it), then writes OUT/ID.sqfs and
 # OUT/os-release (built in WORK, then moved in)
 debian_pack() {
 	local root=$1 work=$2 id=$3 out=$4 osr
 	stage_link "$root" ../proc/self/mounts etc/mtab
 	rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb \
 		"$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/var/log/*.log \
-		"$root"/var/cache/debconf/*-old "$root"/var/lib/dpkg/*-old
+		"$root"/var/cache/debconf/*-old "$root"/var/lib/dpkg/*-old \
+		"$root"/var/cache/ldconfig/aux-cache
 	find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
 	osr=$root/etc/os-release
 	[ -L "$osr" ] && osr=$root/$(realpath -m --relative-to=/ "$(dirname /etc/os-release)/$(readlink "$osr")")
