@@ -143,22 +143,30 @@ static void sleep_ms(long ms)
 	}
 }
 
-/* PROGRAM ARG...: runs it, waits; 0 when it exited with 0 */
-static int run(const char *prog, char *const argv[])
+/* waits for child PID (fork's result: < 0 is a failed fork); 0 when it
+ * exited with 0 */
+static int wait_ok(pid_t pid)
 {
 	int status;
-	pid_t pid = fork();
 
 	if (pid < 0)
 		return -1;
-	if (pid == 0) {
-		execv(prog, argv);
-		_exit(127);
-	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* PROGRAM ARG...: runs it, waits; 0 when it exited with 0 */
+static int run(const char *prog, char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execv(prog, argv);
+		_exit(127);
+	}
+	return wait_ok(pid);
 }
 
 static int exists(const char *path)
@@ -344,7 +352,6 @@ static void move_to_newroot(const char *dir)
  * background, so its first process returns at once */
 static void start_agent(void)
 {
-	int status = 1;
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -352,10 +359,7 @@ static void start_agent(void)
 			execl(AGENT, "xenlive-agent", (char *)NULL);
 		_exit(127);
 	}
-	if (pid > 0)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-		}
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (wait_ok(pid) < 0)
 		say("xenlive-agent did not start");
 }
 
@@ -410,7 +414,7 @@ static int dhcp_event(const char *event)
 int guest_init(int argc, char **argv)
 {
 	char cmdline[4096], name[65] = "guest", *opt, *save;
-	int modules = 0, console, dhcp_ok;
+	int modules = 0, console;
 	pid_t dhcp = 0;
 
 	if (getpid() != 1) {
@@ -497,17 +501,8 @@ int guest_init(int argc, char **argv)
 		write_file(NEWROOT "/etc/hostname", line, 0644);
 		sethostname(name, strlen(name));
 	}
-	if (dhcp > 0) {
-		int status;
-
-		while (waitpid(dhcp, &status, 0) < 0 && errno == EINTR) {
-		}
-		dhcp_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-		if (!dhcp_ok)
-			say("no address from dom0's DHCP server");
-	} else if (dhcp < 0) {
+	if (dhcp != 0 && wait_ok(dhcp) < 0)
 		say("no address from dom0's DHCP server");
-	}
 	step("network up");
 
 	if (mkdir_p(NEWROOT AGENT_DIR) < 0 || copy_file("/bin/xenlive-agent", NEWROOT AGENT, 0755) < 0)
