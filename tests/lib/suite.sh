@@ -6,7 +6,8 @@
 #   suite_end               prints the total; its status is the verdict
 # A step's output is shown and kept in LOGDIR/NAME.log; its "PASS: what" and
 # "FAIL: what (why)" lines are counted.  A step that exits non-zero without
-# a FAIL line, or that passes nothing, counts as one failure.  A suite run
+# a FAIL line, or that passes nothing, counts as one failure.  The outermost
+# suite ends by repeating each failed check's line.  A suite run
 # inside another one's step prints its total as "=== total ..." so that the
 # outermost suite alone ends with the line "N passed, N failed".
 
@@ -46,10 +47,10 @@ step() {
 	p=$(grep -c '^PASS: ' "$log")
 	f=$(grep -c '^FAIL: ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "FAIL: $name exited with status $rc without naming a failed check"
+		echo "FAIL: $name exited with status $rc without naming a failed check" | tee -a "$log"
 		f=1
 	elif [ "$rc" -eq 0 ] && [ "$p" -eq 0 ]; then
-		echo "FAIL: $name checked nothing"
+		echo "FAIL: $name checked nothing" | tee -a "$log"
 		f=1
 	fi
 	echo "=== $name: $p passed, $f failed ($(($(date +%s) - start)) s)"
@@ -58,7 +59,14 @@ step() {
 }
 
 suite_end() {
+	local name
 	[ "${#suite_broken[@]}" -eq 0 ] || echo "failed: ${suite_broken[*]} (logs in $SUITE_LOGS)"
+	# (the failed checks again, at the end, where a log's tail shows them)
+	if [ "$suite_depth" -eq 0 ]; then
+		for name in "${suite_broken[@]}"; do
+			grep '^FAIL: ' "$SUITE_LOGS/${name//\//_}.log" | cut -c1-400 | sed "s|^|$name: |"
+		done
+	fi
 	if [ "$suite_depth" -eq 0 ]; then
 		echo "$suite_passed passed, $suite_failed failed"
 	else
