@@ -103,7 +103,7 @@ done
 
 # --- programs ----------------------------------------------------------------
 xbin=/usr/lib/xen-$XEN_VERSION/bin
-progs=(/bin/busybox /bin/bash /bin/setfont /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /sbin/tc /usr/bin/xenstore
+progs=(/bin/busybox /bin/bash /bin/setfont /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /usr/bin/xenstore
 	/usr/sbin/dnsmasq /usr/bin/dhcp_release /usr/bin/tcpserver
 	/usr/bin/livetop /usr/bin/xenlive-launch /usr/lib/xenlive/xenlive-hotplug /usr/lib/xenlive/console-logs)
 for p in xl xenstored xenconsoled xenconsole xen-init-dom0 xentop libxl-save-helper xenstore-control xenpm; do

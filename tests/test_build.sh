@@ -64,8 +64,8 @@ for m in usbhid hid-generic i2c-hid-acpi hid-apple hid-logitech-dj xhci-pci ehci
 	grep -qE " usr/lib/modules/[^ ]+/$m\.ko$" "$TMPD/cpio" && pass "initramfs holds the $m driver" || fail "initramfs lacks $m.ko"
 done
 mib=$(( $(stat -c %s "$TMPD/initrd.cpio") / 1048576 ))
-# (44 MiB since the guests' DHCP server is dnsmasq with its libraries and
-# the address filters need iproute2's tc: about 6 MiB of the total)
+# (45 MiB since the guests' DHCP server is dnsmasq: with its libraries
+# about 5 MiB of the total)
 [ "$mib" -le 46 ] && pass "dom0's root is $mib MiB unpacked (at most 46)" || fail "dom0's root is $mib MiB unpacked, over 46"
 # the menus: Xen's screen mode on every entry, VGA text in Safe mode, dom0's
 # kernel messages off the screen except in Safe mode

@@ -27,12 +27,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <arpa/inet.h>
 #include <linux/if_bridge.h>
+#include <linux/if_ether.h>
 #include <linux/loop.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
+#include <linux/tc_act/tc_gact.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -259,8 +264,9 @@ struct nlreq {
 	union {
 		struct ndmsg nd;
 		struct ifinfomsg ifi;
+		struct tcmsg tc;
 	};
-	char attrs[64];
+	char attrs[256];
 };
 
 /* nl_attr REQ TYPE DATA LEN: appends one attribute; returns it */
@@ -274,6 +280,12 @@ static struct nlattr *nl_attr(struct nlreq *r, unsigned short type, const void *
 		memcpy((char *)a + NLA_HDRLEN, data, len);
 	r->h.nlmsg_len = NLMSG_ALIGN(r->h.nlmsg_len) + NLA_ALIGN(a->nla_len);
 	return a;
+}
+
+/* nl_end REQ NEST: NEST (from nl_attr) holds what came after it */
+static void nl_end(struct nlreq *r, struct nlattr *nest)
+{
+	nest->nla_len = (unsigned short)((char *)r + r->h.nlmsg_len - (char *)nest);
 }
 
 /* nl_talk REQ: sends REQ, returns the kernel's answer (0 or -errno) */
@@ -324,7 +336,7 @@ static void lock_port(const char *iface, const char *mac, unsigned idx)
 	nest = nl_attr(&r, IFLA_PROTINFO | NLA_F_NESTED, NULL, 0);
 	nl_attr(&r, IFLA_BRPORT_LEARNING, &off, 1);
 	nl_attr(&r, IFLA_BRPORT_LOCKED, &on, 1);
-	nest->nla_len = (unsigned short)((char *)&r + r.h.nlmsg_len - (char *)nest);
+	nl_end(&r, nest);
 	if ((rc = nl_talk(&r)) < 0)
 		fail("could not lock %s's bridge port to %s: %s", iface, mac, strerror(-rc));
 }
@@ -345,8 +357,8 @@ static void lock_port(const char *iface, const char *mac, unsigned idx)
  * machine, the address it had there (NETDIR/incoming/MAC, written by the
  * receiving end of xenlive-migrate) -- lists the guest's MAC with it, writes
  * it to the backend's "ip" (which the guest cannot write) and filters what the
- * guest sends (tc on its port's
- * ingress, before the bridge): IPv4 only from that address (or from 0.0.0.0
+ * guest sends (filters on its port's
+ * ingress, before the bridge, below): IPv4 only from that address (or from 0.0.0.0
  * to ask for it), ARP only for that address from its own MAC, no DHCP server
  * replies, nothing else.  Guests still reach each other and dom0.  vif
  * offline removes the listing and releases the lease (dhcp_release). */
@@ -386,36 +398,24 @@ static int ip_slot(const char *net, const char *ip)
 	return (int)(c * 256 + d);
 }
 
-/* run ARGV INPUT: ARGV[0] with INPUT on its stdin, its output on our
- * stderr; its exit status, or -1 */
-static int run(char *const argv[], const char *input)
+/* run ARGV: ARGV[0] with nothing on its stdin, its output on our stderr;
+ * its exit status, or -1 */
+static int run(char *const argv[])
 {
-	int p[2], st;
-	pid_t pid;
+	int st;
+	pid_t pid = fork();
 
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (pid < 0)
 		return -1;
-	if ((pid = fork()) < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
 	if (!pid) {
-		dup2(p[0], 0);
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null > 0)
+			dup2(null, 0);
 		dup2(2, 1);
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	close(p[0]);
-	signal(SIGPIPE, SIG_IGN);
-	for (size_t off = 0, len = input ? strlen(input) : 0; off < len;) {
-		ssize_t w = write(p[1], input + off, len - off);
-
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	close(p[1]);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -458,7 +458,7 @@ static void release(int n)
 	if ((ip = strchr(host, ','))) {
 		*ip++ = '\0';
 		config_get("BRIDGE", "xenbr0", bridge, sizeof bridge);
-		run((char *const[]){ "/usr/bin/dhcp_release", bridge, ip, host, NULL }, NULL);
+		run((char *const[]){ "/usr/bin/dhcp_release", bridge, ip, host, NULL });
 	}
 	snprintf(path, sizeof path, NETDIR "/ip/%d", n);
 	unlink(path);
@@ -532,10 +532,111 @@ static int claim(const char *iface, const char *net, int want, bool *had)
 	return n;
 }
 
+/* ---- what the guest sends: filters on its port's ingress -------------------
+ * Made with netlink, the same as these iproute2 tc commands would make
+ * (tc, started here before, cost ~0.1-0.2 s of every guest's launch under
+ * QEMU; dom0 no longer has it):
+ *   qdisc add dev IFACE clsact
+ *   filter add dev IFACE ingress pref 1 protocol ip flower ip_proto udp src_port 67 action drop
+ *   filter add dev IFACE ingress pref 2 protocol ip flower src_ip IP action pass
+ *   filter add dev IFACE ingress pref 3 protocol ip flower src_ip 0.0.0.0 ip_proto udp src_port 68 dst_port 67 action pass
+ *   filter add dev IFACE ingress pref 4 protocol arp flower arp_sip IP arp_sha MAC action pass
+ *   filter add dev IFACE ingress pref 5 protocol arp flower arp_sip 0.0.0.0 arp_sha MAC action pass
+ *   filter add dev IFACE ingress pref 6 protocol all matchall action drop */
+struct match {                           /* one filter; 0 and NULL: not matched */
+	unsigned short pref, eth;        /* eth: ETH_P_IP, ETH_P_ARP, or ETH_P_ALL (matchall) */
+	unsigned char ip_proto;
+	unsigned short sport, dport;
+	const char *ip;                  /* IPv4 source, or ARP sender address */
+	const unsigned char *sha;        /* ARP sender MAC */
+	int verdict;                     /* TC_ACT_OK or TC_ACT_SHOT */
+};
+
+/* tc_req REQ TYPE IDX PARENT HANDLE INFO KIND: a new qdisc or filter on IDX */
+static void tc_req(struct nlreq *r, unsigned short type, unsigned idx, unsigned parent, unsigned handle,
+		   unsigned info, const char *kind)
+{
+	memset(r, 0, sizeof *r);
+	r->h.nlmsg_len = NLMSG_LENGTH(sizeof r->tc);
+	r->h.nlmsg_type = type;
+	r->h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	r->tc = (struct tcmsg){ .tcm_family = AF_UNSPEC, .tcm_ifindex = (int)idx, .tcm_parent = parent,
+				.tcm_handle = handle, .tcm_info = info };
+	nl_attr(r, TCA_KIND, kind, strlen(kind) + 1);
+}
+
+static int tc_filter(unsigned idx, const struct match *m)
+{
+	struct tc_gact gact = { .action = m->verdict };
+	struct nlattr *opts, *acts, *act, *aopts;
+	struct nlreq r;
+	in_addr_t a;
+	bool all = m->eth == ETH_P_ALL;
+
+	tc_req(&r, RTM_NEWTFILTER, idx, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS), 0,
+	       TC_H_MAKE((unsigned)m->pref << 16, htons(m->eth)), all ? "matchall" : "flower");
+	opts = nl_attr(&r, TCA_OPTIONS | NLA_F_NESTED, NULL, 0);
+	if (!all) {
+		unsigned short eth = htons(m->eth), sport = htons(m->sport), dport = htons(m->dport);
+
+		nl_attr(&r, TCA_FLOWER_KEY_ETH_TYPE, &eth, sizeof eth);
+		if (m->ip_proto)
+			nl_attr(&r, TCA_FLOWER_KEY_IP_PROTO, &m->ip_proto, 1);
+		if (m->sport)
+			nl_attr(&r, TCA_FLOWER_KEY_UDP_SRC, &sport, sizeof sport);
+		if (m->dport)
+			nl_attr(&r, TCA_FLOWER_KEY_UDP_DST, &dport, sizeof dport);
+		if (m->ip) {
+			if (inet_pton(AF_INET, m->ip, &a) != 1)
+				return -EINVAL;
+			nl_attr(&r, m->eth == ETH_P_ARP ? TCA_FLOWER_KEY_ARP_SIP : TCA_FLOWER_KEY_IPV4_SRC, &a, sizeof a);
+		}
+		if (m->sha)
+			nl_attr(&r, TCA_FLOWER_KEY_ARP_SHA, m->sha, ETH_ALEN);
+	}
+	acts = nl_attr(&r, (all ? TCA_MATCHALL_ACT : TCA_FLOWER_ACT) | NLA_F_NESTED, NULL, 0);
+	act = nl_attr(&r, 1 | NLA_F_NESTED, NULL, 0);
+	nl_attr(&r, TCA_ACT_KIND, "gact", 5);
+	aopts = nl_attr(&r, TCA_ACT_OPTIONS | NLA_F_NESTED, NULL, 0);
+	nl_attr(&r, TCA_GACT_PARMS, &gact, sizeof gact);
+	nl_end(&r, aopts);
+	nl_end(&r, act);
+	nl_end(&r, acts);
+	nl_end(&r, opts);
+	return nl_talk(&r);
+}
+
+/* filter IFACE IP MAC: the filters above on IFACE */
+static void filter(const char *iface, const char *ip, const char *mac)
+{
+	unsigned char sha[ETH_ALEN];
+	unsigned idx = if_nametoindex(iface);
+	const struct match m[] = {
+		{ .pref = 1, .eth = ETH_P_IP, .ip_proto = IPPROTO_UDP, .sport = 67, .verdict = TC_ACT_SHOT },
+		{ .pref = 2, .eth = ETH_P_IP, .ip = ip, .verdict = TC_ACT_OK },
+		{ .pref = 3, .eth = ETH_P_IP, .ip = "0.0.0.0", .ip_proto = IPPROTO_UDP, .sport = 68, .dport = 67,
+		  .verdict = TC_ACT_OK },
+		{ .pref = 4, .eth = ETH_P_ARP, .ip = ip, .sha = sha, .verdict = TC_ACT_OK },
+		{ .pref = 5, .eth = ETH_P_ARP, .ip = "0.0.0.0", .sha = sha, .verdict = TC_ACT_OK },
+		{ .pref = 6, .eth = ETH_P_ALL, .verdict = TC_ACT_SHOT },
+	};
+	struct nlreq r;
+	int rc;
+
+	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &sha[0], &sha[1], &sha[2], &sha[3], &sha[4], &sha[5]) != 6)
+		fail("no usable mac for %s in %s (got '%s')", iface, base, mac);
+	tc_req(&r, RTM_NEWQDISC, idx, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0, "clsact");
+	if ((rc = nl_talk(&r)) < 0)
+		fail("could not filter what %s sends: its clsact qdisc: %s", iface, strerror(-rc));
+	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+		if ((rc = tc_filter(idx, &m[i])) < 0)
+			fail("could not filter what %s sends: filter %u: %s", iface, m[i].pref, strerror(-rc));
+}
+
 /* guard IFACE MAC: IFACE's address, its DHCP listing and its filters */
 static void guard(const char *iface, const char *mac)
 {
-	char net[32], ip[48], tmp[128], path[128], batch[2048];
+	char net[32], ip[48], tmp[128], path[128];
 	bool had = false;
 	int n, fd, want = -1;
 	FILE *f;
@@ -569,17 +670,8 @@ static void guard(const char *iface, const char *mac)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
 	    dprintf(fd, "%s,%s\n", mac, ip) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
 		fail("cannot list %s for the DHCP server in %s: %s", mac, path, strerror(errno));
-	snprintf(batch, sizeof batch,
-		 "qdisc add dev %1$s clsact\n"
-		 "filter add dev %1$s ingress pref 1 protocol ip flower ip_proto udp src_port 67 action drop\n"
-		 "filter add dev %1$s ingress pref 2 protocol ip flower src_ip %2$s action pass\n"
-		 "filter add dev %1$s ingress pref 3 protocol ip flower src_ip 0.0.0.0 ip_proto udp src_port 68 dst_port 67 action pass\n"
-		 "filter add dev %1$s ingress pref 4 protocol arp flower arp_sip %2$s arp_sha %3$s action pass\n"
-		 "filter add dev %1$s ingress pref 5 protocol arp flower arp_sip 0.0.0.0 arp_sha %3$s action pass\n"
-		 "filter add dev %1$s ingress pref 6 protocol all matchall action drop\n",
-		 iface, ip, mac);
-	if (!had && run((char *const[]){ "/sbin/tc", "-batch", "-", NULL }, batch) != 0)
-		fail("could not filter what %s sends (tc, above)", iface);
+	if (!had)
+		filter(iface, ip, mac);
 	if (xs_put("ip", ip, (const char *)NULL) < 0)
 		fail("cannot write %s/ip: %s", base, strerror(errno));
 }
