@@ -35,11 +35,14 @@ suite_stamp() {
 	done
 }
 
+# suite_log NAME: where step NAME's output is kept
+suite_log() { echo "$SUITE_LOGS/${1//\//_}.log"; }
+
 # step NAME COMMAND...: runs one test program (stdin: nothing)
 step() {
 	local name=$1 log rc p f start
 	shift
-	log=$SUITE_LOGS/${name//\//_}.log
+	log=$(suite_log "$name")
 	echo "=== $name"
 	start=$(date +%s)
 	"$@" < /dev/null 2>&1 | tee "$log" | suite_stamp "$start"
@@ -61,13 +64,11 @@ step() {
 suite_end() {
 	local name
 	[ "${#suite_broken[@]}" -eq 0 ] || echo "failed: ${suite_broken[*]} (logs in $SUITE_LOGS)"
-	# (the failed checks again, at the end, where a log's tail shows them)
 	if [ "$suite_depth" -eq 0 ]; then
+		# (the failed checks again, at the end, where a log's tail shows them)
 		for name in "${suite_broken[@]}"; do
-			grep '^FAIL: ' "$SUITE_LOGS/${name//\//_}.log" | cut -c1-400 | sed "s|^|$name: |"
+			grep '^FAIL: ' "$(suite_log "$name")" | cut -c1-400 | sed "s|^|$name: |"
 		done
-	fi
-	if [ "$suite_depth" -eq 0 ]; then
 		echo "$suite_passed passed, $suite_failed failed"
 	else
 		echo "=== total: $suite_passed passed, $suite_failed failed"
