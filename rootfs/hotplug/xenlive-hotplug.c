@@ -23,11 +23,11 @@
  * Environment from libxl: XENBUS_PATH (the backend directory), and for a
  * vif, vif (the interface, e.g. vif3.0). */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <arpa/inet.h>
 #include <linux/if_bridge.h>
 #include <linux/if_ether.h>
 #include <linux/loop.h>
@@ -309,24 +309,30 @@ static int nl_talk(struct nlreq *r)
 	return rc;
 }
 
-static void lock_port(const char *iface, const char *mac, unsigned idx)
+/* mac_bytes IFACE MAC OUT: MAC ("00:16:3e:..", the backend's "mac") as 6
+ * bytes, or the hotplug fails */
+static void mac_bytes(const char *iface, const char *mac, unsigned char out[ETH_ALEN])
 {
-	unsigned char lladdr[6];
+	if (!mac || strlen(mac) != 17 ||
+	    sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &out[0], &out[1], &out[2], &out[3], &out[4], &out[5]) != 6)
+		fail("no usable mac for %s in %s (got '%s')", iface, base, mac ? mac : "");
+}
+
+/* lock_port IFACE MAC HW IDX: IFACE (index IDX) passes only HW, which is MAC */
+static void lock_port(const char *iface, const char *mac, const unsigned char hw[ETH_ALEN], unsigned idx)
+{
 	unsigned char on = 1, off = 0;
 	struct nlreq r;
 	struct nlattr *nest;
 	int rc;
 
-	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &lladdr[0], &lladdr[1], &lladdr[2],
-		   &lladdr[3], &lladdr[4], &lladdr[5]) != 6)
-		fail("no usable mac for %s in %s (got '%s')", iface, base, mac);
 	memset(&r, 0, sizeof r);
 	r.h.nlmsg_len = NLMSG_LENGTH(sizeof r.nd);
 	r.h.nlmsg_type = RTM_NEWNEIGH;
 	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	r.nd = (struct ndmsg){ .ndm_family = AF_BRIDGE, .ndm_ifindex = (int)idx,
 			       .ndm_state = NUD_NOARP, .ndm_flags = NTF_MASTER };
-	nl_attr(&r, NDA_LLADDR, lladdr, sizeof lladdr);
+	nl_attr(&r, NDA_LLADDR, hw, ETH_ALEN);
 	if ((rc = nl_talk(&r)) < 0)
 		fail("could not add %s's address %s to the bridge: %s", iface, mac, strerror(-rc));
 	memset(&r, 0, sizeof r);
@@ -606,10 +612,9 @@ static int tc_filter(unsigned idx, const struct match *m)
 	return nl_talk(&r);
 }
 
-/* filter IFACE IP MAC: the filters above on IFACE */
-static void filter(const char *iface, const char *ip, const char *mac)
+/* filter IFACE IP SHA: the filters above on IFACE (SHA: its MAC's bytes) */
+static void filter(const char *iface, const char *ip, const unsigned char sha[ETH_ALEN])
 {
-	unsigned char sha[ETH_ALEN];
 	unsigned idx = if_nametoindex(iface);
 	const struct match m[] = {
 		{ .pref = 1, .eth = ETH_P_IP, .ip_proto = IPPROTO_UDP, .sport = 67, .verdict = TC_ACT_SHOT },
@@ -623,8 +628,6 @@ static void filter(const char *iface, const char *ip, const char *mac)
 	struct nlreq r;
 	int rc;
 
-	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &sha[0], &sha[1], &sha[2], &sha[3], &sha[4], &sha[5]) != 6)
-		fail("no usable mac for %s in %s (got '%s')", iface, base, mac);
 	tc_req(&r, RTM_NEWQDISC, idx, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0, "clsact");
 	if ((rc = nl_talk(&r)) < 0)
 		fail("could not filter what %s sends: its clsact qdisc: %s", iface, strerror(-rc));
@@ -633,8 +636,9 @@ static void filter(const char *iface, const char *ip, const char *mac)
 			fail("could not filter what %s sends: filter %u: %s", iface, m[i].pref, strerror(-rc));
 }
 
-/* guard IFACE MAC: IFACE's address, its DHCP listing and its filters */
-static void guard(const char *iface, const char *mac)
+/* guard IFACE MAC HW: IFACE's address, its DHCP listing and its filters
+ * (HW: MAC's bytes) */
+static void guard(const char *iface, const char *mac, const unsigned char hw[ETH_ALEN])
 {
 	char net[32], ip[48], tmp[128], path[128];
 	bool had = false;
@@ -671,7 +675,7 @@ static void guard(const char *iface, const char *mac)
 	    dprintf(fd, "%s,%s\n", mac, ip) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
 		fail("cannot list %s for the DHCP server in %s: %s", mac, path, strerror(errno));
 	if (!had)
-		filter(iface, ip, mac);
+		filter(iface, ip, hw);
 	if (xs_put("ip", ip, (const char *)NULL) < 0)
 		fail("cannot write %s/ip: %s", base, strerror(errno));
 }
@@ -712,22 +716,22 @@ static int vif(const char *action)
 	if (!strcmp(action, "online") || !strcmp(action, "add")) {
 		char *bridge = xs_get("bridge"), *mac = xs_get("mac"), path[128], master[IFNAMSIZ], dflt[IFNAMSIZ];
 		const char *br = bridge && *bridge ? bridge : (config_get("BRIDGE", "xenbr0", dflt, sizeof dflt), dflt);
+		unsigned char hw[ETH_ALEN];
 		struct ifreq ifr = { 0 };
 		struct stat st;
 
 		snprintf(path, sizeof path, "/sys/class/net/%s/bridge", br);
 		if (stat(path, &st) < 0)
 			fail("no bridge %s", br);
-		if (!mac || strlen(mac) != 17)
-			fail("no usable mac for %s in %s (got '%s')", iface, base, mac ? mac : "");
+		mac_bytes(iface, mac, hw);
 		snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", br);
 		if (!(ifr.ifr_ifindex = (int)if_nametoindex(iface)))
 			fail("no interface %s", iface);
-		guard(iface, mac);
+		guard(iface, mac, hw);
 		master_of(iface, master, sizeof master);
 		if (strcmp(master, br) && ioctl(s, SIOCBRADDIF, &ifr) < 0)
 			fail("could not put %s on %s: %s", iface, br, strerror(errno));
-		lock_port(iface, mac, (unsigned)ifr.ifr_ifindex);
+		lock_port(iface, mac, hw, (unsigned)ifr.ifr_ifindex);
 		if (link_up(s, iface, true) < 0)
 			fail("could not bring %s up: %s", iface, strerror(errno));
 		if (xs_put("hotplug-status", "connected", (const char *)NULL) < 0)
