@@ -81,8 +81,8 @@ g=$WORK/guest-root
 # /init is xenlive-agent under another name (guests/agent/src/init.c; also
 # udhcpc's event script): the busybox script it replaced started ~25
 # programs, 15-70 ms each in a PV guest under emulation.  busybox stays for
-# udhcpc, modprobe (Debian's kernel), switch_root and the rescue shell
-busybox_root "$g" sh mount cat ls ip udhcpc switch_root modprobe
+# udhcpc, modprobe (Debian's kernel) and the rescue shell
+busybox_root "$g" sh mount cat ls ip udhcpc modprobe
 stage_file "$g" "$WORK/agent/xenlive-agent" bin/xenlive-agent 0755
 stage_link "$g" bin/xenlive-agent init
 pack "$g" "$out/initrd.gz"

@@ -6,14 +6,16 @@
  *
  * It mounts the distro image read-only from xvda, puts a tmpfs upper layer
  * over it (copy-on-write in the guest's own RAM), takes an address on the
- * guest bridge (busybox udhcpc, in the background), starts xenlive-agent (a
- * systemd image starts it as a unit instead) and hands over to the distro's
- * own /sbin/init through busybox switch_root.
+ * guest bridge (busybox udhcpc, in a child that PID 1 does not wait for),
+ * starts xenlive-agent (a systemd image starts it as a unit instead), moves
+ * into the new root and hands over to the distro's own /sbin/init.
  *
  * It was a busybox shell script.  Every program that script started (mount,
  * mkdir, cp, chroot: ~25 of them) cost a PV guest under QEMU's TCG 15-70 ms
  * of fork, exec and page tables; here they are system calls, and the only
- * programs started are udhcpc, the agent and switch_root.
+ * programs started are udhcpc and the agent.  Waiting for the address cost
+ * the guest's boot 0.2-0.4 s (dom0 answers through QEMU's emulation): the
+ * distro's init now starts meanwhile.
  *
  * While the rest runs, a child reads the files the image lists in
  * /etc/xenlive/prefetch (its /sbin/init, the console's getty and their
@@ -31,11 +33,14 @@
  * line with the uptime at each step), xenlive.modules=1 (a modular kernel,
  * Debian's: load the PV drivers first).  Every line it prints starts with
  * "xenlive-guest: "; on a fatal error it says why and starts a rescue shell. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <arpa/inet.h>
+#include <linux/magic.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +49,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,9 +60,13 @@
 #define AGENT_DIR "/usr/lib/xenlive"
 #define AGENT AGENT_DIR "/xenlive-agent"
 #define PREFETCH_LIST "/etc/xenlive/prefetch"
+/* udhcpc's event script finds the console here (the helper's fd 2) */
+#define CONSOLE_FD 9
+/* seconds the agent's ready waits for the address: udhcpc gives up after
+ * 4 requests 1 s apart */
+#define ADDRESS_WAIT "6"
 
 static int trace;
-static const char *proc = "/proc";
 
 /* one line "xenlive-guest: HEAD<FMT...>TAIL" on stderr (the console) */
 __attribute__((format(printf, 2, 0)))
@@ -106,19 +116,19 @@ static int read_line(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* with xenlive.trace=1, a line with the uptime at each step */
+/* with xenlive.trace=1, a line with the uptime at each step (the boot
+ * clock: /proc/uptime's, which the old root no longer has once the new one
+ * is in place, and the DHCP child's steps can come after that) */
 static void step(const char *what)
 {
-	char path[64], up[64];
+	struct timespec ts;
 
 	if (!trace)
 		return;
-	snprintf(path, sizeof path, "%s/uptime", proc);
-	if (read_line(path, up, sizeof up) == 0)
-		up[strcspn(up, " ")] = '\0';
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0)
+		say("%.2f %s", (double)ts.tv_sec + ts.tv_nsec / 1e9, what);
 	else
-		strcpy(up, "?");
-	say("%s %s", up, what);
+		say("? %s", what);
 }
 
 __attribute__((format(printf, 1, 2), noreturn))
@@ -129,6 +139,7 @@ static void rescue(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsay("error: ", fmt, ap, "; starting a rescue shell");
 	va_end(ap);
+	signal(SIGCHLD, SIG_DFL);
 	execl("/bin/sh", "sh", (char *)NULL);
 	say("error: cannot start /bin/sh: %s", strerror(errno));
 	for (;;)
@@ -249,33 +260,102 @@ static int wait_until(int tries, int (*test)(void))
 	return 0;
 }
 
-/* the address from dom0's DHCP server (a few round trips through dom0),
- * in a child, while the disk is mounted */
-static pid_t start_dhcp(void)
+/* the write end of the pipe to the helper (start_helper); -1: none */
+static int switch_fd = -1;
+
+/* deletes what DIR (an open directory, closed here) holds on device DEV:
+ * what busybox switch_root does to the old root; a mount point (another
+ * device) and what is below it stay */
+static void clear_dir(int dir, dev_t dev)
 {
-	pid_t pid = fork();
+	DIR *d = fdopendir(dir);
+	struct dirent *e;
 
-	if (pid != 0)
-		return pid;
-	if (if_up("eth0") < 0)
-		_exit(1);
-	/* eth0 appears a moment before its carrier: a request sent then is lost */
-	wait_until(40, carrier_up);
-	step("eth0 has its carrier");
-	int fd = open("/dev/null", O_WRONLY);
-
-	if (fd >= 0 && !trace) {
-		dup2(fd, 1);
-		dup2(fd, 2);
+	if (!d) {
+		close(dir);
+		return;
 	}
-	execl("/bin/udhcpc", "udhcpc", "-i", "eth0", "-f", "-q", "-n", "-t", "4", "-T", "1",
-	      "-s", "/init", (char *)NULL);
-	_exit(127);
+	while ((e = readdir(d))) {
+		struct stat st;
+		int sub;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				clear_dir(sub, dev);
+			unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+		} else {
+			unlinkat(dirfd(d), e->d_name, 0);
+		}
+	}
+	closedir(d);
+}
+
+/* The helper, a child that outlives this program: it takes the address
+ * from dom0's DHCP server (NET: the guest has eth0; busybox udhcpc, a few
+ * round trips through dom0) while the disk is mounted and the distro's init
+ * starts, and afterwards frees the initramfs's memory as busybox
+ * switch_root would have.  PID 1 no longer waits for the address: the
+ * agent's ready waits for it instead (--address-wait).  The helper keeps
+ * the old root (its /init is udhcpc's event script) until PID 1 writes "S"
+ * on HOLD, once it has moved into the new root; a PID 1 that starts a
+ * rescue shell instead closes HOLD, and the old root stays. */
+static void start_helper(int net, int hold[2])
+{
+	char c = 0;
+
+	if (fork() != 0)
+		return;   /* (a failed fork: no address, the initramfs stays) */
+	if (hold[1] >= 0)
+		close(hold[1]);
+	if (net && if_up("eth0") == 0) {
+		pid_t dhcp;
+
+		/* eth0 appears a moment before its carrier: a request sent then is lost */
+		wait_until(40, carrier_up);
+		step("eth0 has its carrier");
+		if ((dhcp = fork()) == 0) {
+			int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+			/* the event script's console: /dev goes with the new root */
+			dup2(2, CONSOLE_FD);
+			if (fd >= 0 && !trace) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+			}
+			if (trace)
+				setenv("XENLIVE_TRACE", "1", 1);
+			execl("/bin/udhcpc", "udhcpc", "-i", "eth0", "-f", "-q", "-n", "-t", "4", "-T", "1",
+			      "-s", "/init", (char *)NULL);
+			_exit(127);
+		}
+		if (wait_ok(dhcp) < 0)
+			say("no address from dom0's DHCP server");
+	} else if (net) {
+		say("cannot bring eth0 up: %s", strerror(errno));
+	}
+	if (hold[0] >= 0) {
+		struct stat st;
+		struct statfs fs;
+		int root;
+
+		while (read(hold[0], &c, 1) < 0 && errno == EINTR) {
+		}
+		/* only an initramfs is cleared */
+		if (c == 'S' && stat("/", &st) == 0 && statfs("/", &fs) == 0 &&
+		    (fs.f_type == RAMFS_MAGIC || fs.f_type == TMPFS_MAGIC) &&
+		    (root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+			clear_dir(root, st.st_dev);
+	}
+	_exit(0);
 }
 
 /* reads every file the image lists in PREFETCH_LIST (one absolute path a
  * line; a missing list or file is skipped), in a child that nobody waits
- * for: the image's init reaps it */
+ * for (see the SIGCHLD before the image's init) */
 static void prefetch(void)
 {
 	static char buf[1 << 16];
@@ -285,6 +365,8 @@ static void prefetch(void)
 
 	if (pid != 0)
 		return;
+	if (switch_fd >= 0)
+		close(switch_fd);
 	if (chroot("/ro") < 0 || chdir("/") < 0 || !(list = fopen(PREFETCH_LIST, "re")))
 		_exit(0);
 	while (fgets(path, sizeof path, list)) {
@@ -350,13 +432,15 @@ static void move_to_newroot(const char *dir)
 
 /* the agent, chrooted into the new root; it forks itself into the
  * background, so its first process returns at once */
-static void start_agent(void)
+static void start_agent(int net)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		/* with eth0, ready waits for its address (the helper takes it) */
 		if (chroot(NEWROOT) == 0 && chdir("/") == 0)
-			execl(AGENT, "xenlive-agent", (char *)NULL);
+			execl(AGENT, "xenlive-agent", net ? "--address-wait=" ADDRESS_WAIT : NULL,
+			      (char *)NULL);
 		_exit(127);
 	}
 	if (wait_ok(pid) < 0)
@@ -414,21 +498,17 @@ static int dhcp_event(const char *event)
 int guest_init(int argc, char **argv)
 {
 	char cmdline[4096], name[65] = "guest", *opt, *save;
-	int modules = 0, console;
-	pid_t dhcp = 0;
+	int modules = 0, console, hold[2] = { -1, -1 }, net;
 
 	if (getpid() != 1) {
 		/* udhcpc's event script, whose output goes nowhere: its one
 		 * error line to the console; a trace line only with the
 		 * guest's xenlive.trace=1 */
-		int c = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-
-		if (c >= 0 && c != 2) {
-			dup2(c, 2);
-			close(c);
+		if (fcntl(CONSOLE_FD, F_GETFD) >= 0) {
+			dup2(CONSOLE_FD, 2);
+			close(CONSOLE_FD);
 		}
-		trace = read_line("/proc/cmdline", cmdline, sizeof cmdline) == 0 &&
-			strstr(cmdline, "xenlive.trace=1") != NULL;
+		trace = getenv("XENLIVE_TRACE") != NULL;
 		return argc > 1 ? dhcp_event(argv[1]) : 1;
 	}
 	setenv("PATH", "/bin", 1);
@@ -474,10 +554,15 @@ int guest_init(int argc, char **argv)
 	vif = exists("/sys/bus/xen/devices/vif-0");
 	wait_until(100, devices_here);
 	step("devices");
-	if (exists("/sys/class/net/eth0"))
-		dhcp = start_dhcp();
-	else if (vif)
+	net = exists("/sys/class/net/eth0");
+	if (!net && vif)
 		say("the network interface eth0 did not come up");
+	if (pipe2(hold, O_CLOEXEC) < 0)
+		hold[0] = hold[1] = -1;
+	start_helper(net, hold);
+	if (hold[0] >= 0)
+		close(hold[0]);
+	switch_fd = hold[1];
 
 	if (!is_block("/dev/xvda"))
 		rescue("no disk xvda (the distro image)");
@@ -501,16 +586,11 @@ int guest_init(int argc, char **argv)
 		write_file(NEWROOT "/etc/hostname", line, 0644);
 		sethostname(name, strlen(name));
 	}
-	if (dhcp != 0 && wait_ok(dhcp) < 0)
-		say("no address from dom0's DHCP server");
-	step("network up");
-
 	if (mkdir_p(NEWROOT AGENT_DIR) < 0 || copy_file("/bin/xenlive-agent", NEWROOT AGENT, 0755) < 0)
 		say("cannot copy xenlive-agent into the new root: %s", strerror(errno));
 	move_to_newroot("/dev");
 	move_to_newroot("/proc");
 	move_to_newroot("/sys");
-	proc = NEWROOT "/proc";
 	/* what any distro's early boot mounts first, done here rather than by
 	 * the distro's own programs, each read from the compressed image (~3 s
 	 * for Debian's under emulation) */
@@ -527,7 +607,7 @@ int guest_init(int argc, char **argv)
 	if (exists(NEWROOT "/etc/systemd/system/xenlive-agent.service")) {
 		step("agent left to its systemd unit");
 	} else {
-		start_agent();
+		start_agent(net);
 		step("agent started");
 	}
 	if (access(NEWROOT "/sbin/init", X_OK) < 0) {
@@ -537,7 +617,22 @@ int guest_init(int argc, char **argv)
 		if (lstat(NEWROOT "/sbin/init", &st) < 0 || !S_ISLNK(st.st_mode))
 			rescue("the image has no /sbin/init");
 	}
-	execl("/bin/switch_root", "switch_root", NEWROOT, "/sbin/init", (char *)NULL);
-	rescue("cannot start switch_root: %s", strerror(errno));
+	/* The helper and the prefetch child may still run: the distro's init
+	 * reaps them.  One that ends before that init has its own SIGCHLD
+	 * handler (no SIGCHLD is sent again) stayed a zombie; with SIGCHLD
+	 * ignored, which stays so across exec until that init sets its
+	 * handler, the kernel reaps it.  (Those already ended: here.) */
+	signal(SIGCHLD, SIG_IGN);
+	while (waitpid(-1, NULL, WNOHANG) > 0) {
+	}
+	/* into the new root (busybox switch_root's steps, but for the
+	 * clearing of the old one, which the helper does) */
+	if (chdir(NEWROOT) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 ||
+	    chdir("/") < 0)
+		rescue("cannot move into the new root: %s", strerror(errno));
+	if (switch_fd >= 0 && write(switch_fd, "S", 1) < 0)
+		say("the initramfs stays in memory: %s", strerror(errno));
+	execl("/sbin/init", "/sbin/init", (char *)NULL);
+	rescue("cannot start the image's /sbin/init: %s", strerror(errno));
 	return 1;
 }

@@ -39,7 +39,7 @@
 
 struct agent {
 	int foreground, ready_now;
-	unsigned ready_timeout;
+	unsigned ready_timeout, address_wait;
 	const char *xenbus;        /* NULL: the kernel's device */
 	const char *proc_root, *disk_dev;
 	struct xs xs;
@@ -272,23 +272,17 @@ static void remember_ancestors(struct agent *a)
 static void agent_tick(struct agent *a, double now)
 {
 	char who[64], ip[64];
+	/* --address-wait: the guest's init takes its address while the
+	 * distro boots; ready waits for it (looked at with the console), so
+	 * whoever sees ready finds the address too, as when init waited */
+	int addr_due = !a->ready && a->address_wait && now - a->t_start < a->address_wait;
 
 	work_tick(&a->work, now);
-	if (!a->ready && now >= a->next_console) {
-		a->next_console = now + 0.1;
-		if (console_up(a, who, sizeof who)) {
-			set_ready(a, who);
-		} else if (now - a->t_start >= a->ready_timeout) {
-			/* why first: whoever sees ready finds the reason there */
-			snprintf(who, sizeof who, "no console login seen after %u s", a->ready_timeout);
-			put(a, KEY_WORKLOAD, who);
-			set_ready(a, "no console login seen");
-		}
-	}
 	if (now >= a->next_ip) {
 		sysinfo_ipv4(ip, sizeof ip);
-		/* every second until the guest has an address, then every 5 s */
-		a->next_ip = now + (ip[0] ? 5.0 : 1.0);
+		/* every second until the guest has an address (with the console
+		 * while ready waits for it), then every 5 s */
+		a->next_ip = now + (ip[0] ? 5.0 : addr_due ? 0.1 : 1.0);
 		if (strcmp(ip, a->ip)) {
 			int r;
 
@@ -301,6 +295,19 @@ static void agent_tick(struct agent *a, double now)
 					logmsg("cannot remove %s: %s", KEY_IP, strerror(-r));
 			}
 			snprintf(a->ip, sizeof a->ip, "%s", ip);
+		}
+	}
+	if (!a->ready && now >= a->next_console) {
+		a->next_console = now + 0.1;
+		if (addr_due && !a->ip[0]) {
+			/* the address first */
+		} else if (console_up(a, who, sizeof who)) {
+			set_ready(a, who);
+		} else if (now - a->t_start >= a->ready_timeout) {
+			/* why first: whoever sees ready finds the reason there */
+			snprintf(who, sizeof who, "no console login seen after %u s", a->ready_timeout);
+			put(a, KEY_WORKLOAD, who);
+			set_ready(a, "no console login seen");
 		}
 	}
 }
@@ -327,12 +334,14 @@ static int agent_timeout_ms(const struct agent *a, double now)
 
 static void usage(FILE *f)
 {
-	fputs("usage: xenlive-agent [--foreground] [--ready-now] [--ready-timeout S] [--xenbus PATH]\n"
+	fputs("usage: xenlive-agent [--foreground] [--ready-now] [--ready-timeout S] [--address-wait S]\n"
+	      "                     [--xenbus PATH]\n"
 	      "Guest side of xenlive: reports state/ip/workload in xenstore under\n"
 	      "data/xenlive/ and runs the workloads dom0 requests there.\n"
 	      "  --foreground       do not daemonize (log to stderr)\n"
 	      "  --ready-now        write state=ready at once (tests)\n"
 	      "  --ready-timeout S  ready after S seconds without a console login (120)\n"
+	      "  --address-wait S   ready waits up to S seconds for an IPv4 address\n"
 	      "  --xenbus PATH      xenbus device or UNIX socket (default /dev/xen/xenbus,\n"
 	      "                     then /proc/xen/xenbus)\n", f);
 }
@@ -357,6 +366,7 @@ static void parse_args(struct agent *a, int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "ready-now", no_argument, NULL, 'n' },
 		{ "ready-timeout", required_argument, NULL, 't' },
+		{ "address-wait", required_argument, NULL, 'a' },
 		{ "xenbus", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -370,13 +380,15 @@ static void parse_args(struct agent *a, int argc, char **argv)
 		case 'n': a->ready_now = 1; break;
 		case 'x': a->xenbus = optarg; break;
 		case 'h': usage(stdout); exit(0);
-		case 't': {
+		case 't':
+		case 'a': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
 
 			if (!*optarg || *end || optarg[0] == '-' || v < 1 || v > 86400)
-				bad_usage("--ready-timeout wants 1..86400 seconds, not '%s'", optarg);
-			a->ready_timeout = (unsigned)v;
+				bad_usage("--%s wants 1..86400 seconds, not '%s'",
+					  c == 't' ? "ready-timeout" : "address-wait", optarg);
+			*(c == 't' ? &a->ready_timeout : &a->address_wait) = (unsigned)v;
 			break;
 		}
 		case ':':

@@ -541,6 +541,7 @@ static void test_cli(const char *agent)
 		{ "unknown option", { "--bogus" }, 2, "unknown option '--bogus'" },
 		{ "--ready-timeout abc", { "--ready-timeout", "abc" }, 2, "--ready-timeout wants 1..86400" },
 		{ "--ready-timeout 0", { "--ready-timeout", "0" }, 2, "--ready-timeout wants 1..86400" },
+		{ "--address-wait x", { "--address-wait", "x" }, 2, "--address-wait wants 1..86400" },
 		{ "--xenbus without a value", { "--xenbus" }, 2, "needs a value" },
 		{ "a stray argument", { "extra" }, 2, "unexpected argument 'extra'" },
 	};
@@ -729,7 +730,8 @@ static void test_console_ready(const char *agent)
 {
 	const char *const extra[] = { "--ready-timeout", "30", NULL };
 	const char *const extra1[] = { "--ready-timeout", "1", NULL };
-	char proc[128];
+	const char *const extra2[] = { "--address-wait", "2", NULL };
+	char proc[128], ip[64];
 	const struct rec *r;
 	int from, status, ok;
 	double t0;
@@ -763,6 +765,30 @@ static void test_console_ready(const char *agent)
 	CHECK(now() - t0 >= 0.9, "ready timeout: not before 1 s (%.2f s)", now() - t0);
 	CHECK_STR(get(K("workload")), "no console login seen after 1 s", "ready timeout: workload says why");
 	CHECK(stop_agent(F.agent, 5, &status), "ready timeout: agent exits on SIGTERM");
+
+	/* --address-wait: the console is up from the start; ready comes after
+	 * the address is written, or (a host without one) after the wait */
+	snprintf(proc, sizeof proc, "%s/proc3", F.dir);
+	mkdir(proc, 0755);
+	fake_proc(proc, 1, "init", 0);
+	fake_proc(proc, 60, "agetty", 1);
+	expected_ip(ip, sizeof ip);
+	reset_store();
+	t0 = now();
+	F.agent = start_agent(agent, extra2, proc);
+	from = 0;
+	r = wait_write(K("state"), "ready", &from, 5);
+	CHECK(r != NULL, "address wait: ready with a console login (%.2f s)", now() - t0);
+	if (ip[0]) {
+		int at_ip = 0;
+
+		CHECK(wait_write(K("ip"), ip, &at_ip, 0) && at_ip < from,
+		      "address wait: the address (%s) is written before ready", ip);
+	} else {
+		CHECK(r && r->t - t0 >= 1.9, "address wait: no address here, ready after the 2 s wait (%.2f s)",
+		      r ? r->t - t0 : -1.0);
+	}
+	CHECK(stop_agent(F.agent, 5, &status), "address wait: agent exits on SIGTERM");
 }
 
 int main(int argc, char **argv)
