@@ -9,14 +9,30 @@
 #                       B_KEY (default h; l: LAN mode, with livetop on both
 #                       consoles, left with q y on the serial one)
 #   lan_on NAME         xenlive-lan on in NAME: sets LAN_CODE and LAN_ADDR
+#                       (as qemu_twice: when one's dom0 kernel stalled, both
+#                       are started once more, b's cable being plugged into a)
 lan_pair() {
-	local iso=$1 mib=$2 key_b=${3:-h} port
-	port=$((20000 + $$ % 20000))
-	while ss -ltn | grep -q ":$port "; do port=$((port + 1)); done
-	_lan_boot a h "$iso" "$mib" -netdev "socket,id=n,listen=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0a
-	_lan_boot b "$key_b" "$iso" "$mib" -netdev "socket,id=n,connect=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0b \
-		-uuid 5a1e0b1d-1111-2222-3333-444455556666
-	_lan_up a && _lan_up b
+	local iso=$1 mib=$2 key_b=${3:-h} port try stalled
+	for try in 1 2; do
+		port=$((20000 + $$ % 20000))
+		while ss -ltn | grep -q ":$port "; do port=$((port + 1)); done
+		_lan_boot a h "$iso" "$mib" -netdev "socket,id=n,listen=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0a
+		_lan_boot b "$key_b" "$iso" "$mib" -netdev "socket,id=n,connect=127.0.0.1:$port" -device e1000,netdev=n,mac=52:54:00:73:00:0b \
+			-uuid 5a1e0b1d-1111-2222-3333-444455556666
+		stalled=
+		if _lan_up a; then
+			_lan_up b && return 0
+			qemu_stalled && stalled=b
+		else
+			qemu_stalled && stalled=a
+		fi
+		[ -n "$stalled" ] && [ "$try" = 1 ] || return 1
+		echo "NOTE: $stalled: dom0's kernel stalled before its init ran (Xen's dump above); starting both machines once more"
+		qemu_use a
+		qemu_stop
+		qemu_use b
+		qemu_stop
+	done
 }
 _lan_boot() {  # NAME KEY ISO MIB QEMU_ARGS...: started, its menu entry chosen
 	local name=$1 key=$2 iso=$3 mib=$4
