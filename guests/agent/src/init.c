@@ -139,7 +139,6 @@ static void rescue(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsay("error: ", fmt, ap, "; starting a rescue shell");
 	va_end(ap);
-	signal(SIGCHLD, SIG_DFL);
 	execl("/bin/sh", "sh", (char *)NULL);
 	say("error: cannot start /bin/sh: %s", strerror(errno));
 	for (;;)
@@ -260,6 +259,46 @@ static int wait_until(int tries, int (*test)(void))
 	return 0;
 }
 
+/* 1 when PID 1, whose /proc/1/status FD is, catches SIGCHLD or blocks it
+ * (systemd reads it from a signalfd); 1 too when that cannot be read */
+static int pid1_takes_sigchld(int fd)
+{
+	static const char *const keys[] = { "SigBlk:", "SigCgt:" };
+	char buf[2048];
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0 || (n = read(fd, buf, sizeof buf - 1)) <= 0)
+		return 1;
+	buf[n] = '\0';
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const char *p = strstr(buf, keys[i]);
+
+		if (p && strtoull(p + strlen(keys[i]), NULL, 16) & (1ULL << (SIGCHLD - 1)))
+			return 1;
+	}
+	return 0;
+}
+
+/* The end of a child PID 1 does not wait for (the helper, the prefetch
+ * child): the image's init reaps it, but one that ends before that init
+ * handles SIGCHLD stays a zombie ("init <defunct>" in the guest's ps), as
+ * no SIGCHLD comes again to make that init look.  So it ends only once
+ * PID 1 handles SIGCHLD, or after 60 s.  STATUS: /proc/1/status, opened
+ * while /proc was still in this root (-1: end now). */
+__attribute__((noreturn))
+static void end_child(int status)
+{
+	for (int i = 0; status >= 0 && i < 1200 && !pid1_takes_sigchld(status); i++)
+		sleep_ms(50);
+	_exit(0);
+}
+
+/* /proc/1/status for end_child (-1 when it cannot be opened) */
+static int open_pid1_status(void)
+{
+	return open("/proc/1/status", O_RDONLY | O_CLOEXEC);
+}
+
 /* the write end of the pipe to the helper (start_helper); -1: none */
 static int switch_fd = -1;
 
@@ -306,9 +345,11 @@ static void clear_dir(int dir, dev_t dev)
 static void start_helper(int net, int hold[2])
 {
 	char c = 0;
+	int status;
 
 	if (fork() != 0)
 		return;   /* (a failed fork: no address, the initramfs stays) */
+	status = open_pid1_status();
 	if (hold[1] >= 0)
 		close(hold[1]);
 	if (net && if_up("eth0") == 0) {
@@ -350,25 +391,27 @@ static void start_helper(int net, int hold[2])
 		    (root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
 			clear_dir(root, st.st_dev);
 	}
-	_exit(0);
+	end_child(status);
 }
 
 /* reads every file the image lists in PREFETCH_LIST (one absolute path a
  * line; a missing list or file is skipped), in a child that nobody waits
- * for (see the SIGCHLD before the image's init) */
+ * for (end_child) */
 static void prefetch(void)
 {
 	static char buf[1 << 16];
 	char path[512];
 	FILE *list;
+	int status;
 	pid_t pid = fork();
 
 	if (pid != 0)
 		return;
+	status = open_pid1_status();
 	if (switch_fd >= 0)
 		close(switch_fd);
 	if (chroot("/ro") < 0 || chdir("/") < 0 || !(list = fopen(PREFETCH_LIST, "re")))
-		_exit(0);
+		end_child(status);
 	while (fgets(path, sizeof path, list)) {
 		int fd;
 
@@ -379,7 +422,8 @@ static void prefetch(void)
 		}
 		close(fd);
 	}
-	_exit(0);
+	fclose(list);
+	end_child(status);
 }
 
 static int write_file(const char *path, const char *text, mode_t mode)
@@ -616,14 +660,6 @@ int guest_init(int argc, char **argv)
 		/* an absolute link points into the new root, not this one */
 		if (lstat(NEWROOT "/sbin/init", &st) < 0 || !S_ISLNK(st.st_mode))
 			rescue("the image has no /sbin/init");
-	}
-	/* The helper and the prefetch child may still run: the distro's init
-	 * reaps them.  One that ends before that init has its own SIGCHLD
-	 * handler (no SIGCHLD is sent again) stayed a zombie; with SIGCHLD
-	 * ignored, which stays so across exec until that init sets its
-	 * handler, the kernel reaps it.  (Those already ended: here.) */
-	signal(SIGCHLD, SIG_IGN);
-	while (waitpid(-1, NULL, WNOHANG) > 0) {
 	}
 	/* into the new root (busybox switch_root's steps, but for the
 	 * clearing of the old one, which the helper does) */
