@@ -7,10 +7,11 @@
 #                       console; returns 1 when one does not come up.  a boots
 #                       the menu's root-shell entry (hotkey h); b the entry of
 #                       B_KEY (default h; l: LAN mode, with livetop on both
-#                       consoles, left with q y on the serial one)
+#                       consoles, left with q y on the serial one); as
+#                       qemu_twice does for one machine, when one's dom0
+#                       kernel stalled both are started once more (b's cable
+#                       is plugged into a)
 #   lan_on NAME         xenlive-lan on in NAME: sets LAN_CODE and LAN_ADDR
-#                       (as qemu_twice: when one's dom0 kernel stalled, both
-#                       are started once more, b's cable being plugged into a)
 lan_pair() {
 	local iso=$1 mib=$2 key_b=${3:-h} port try stalled
 	for try in 1 2; do
