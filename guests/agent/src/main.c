@@ -388,7 +388,10 @@ static void parse_args(struct agent *a, int argc, char **argv)
 			if (!*optarg || *end || optarg[0] == '-' || v < 1 || v > 86400)
 				bad_usage("--%s wants 1..86400 seconds, not '%s'",
 					  c == 't' ? "ready-timeout" : "address-wait", optarg);
-			*(c == 't' ? &a->ready_timeout : &a->address_wait) = (unsigned)v;
+			if (c == 't')
+				a->ready_timeout = (unsigned)v;
+			else
+				a->address_wait = (unsigned)v;
 			break;
 		}
 		case ':':
