@@ -4,6 +4,7 @@
 
 #include "backend_fake.h"
 #include "model.h"
+#include "model_look.h"
 #include "sizing.h"
 #include "guestcfg.h"
 #include "xalloc.h"
@@ -38,21 +39,6 @@ static void update(struct backend *b, struct model *m, double t)
 		model_log(m, t, "%s", msg);
 	if (b->ops->snapshot(b, t, &s, err, sizeof err) == 0)
 		model_update(m, &s);
-}
-
-static const struct row *row(const struct model *m, const char *name)
-{
-	int i = model_find(m, name);
-
-	return i < 0 ? NULL : &m->rows[i];
-}
-
-static bool log_has(const struct model *m, const char *text)
-{
-	for (size_t i = 0; model_log_get(m, i); i++)
-		if (strstr(model_log_get(m, i)->text, text))
-			return true;
-	return false;
 }
 
 static void test_lifecycle(void)

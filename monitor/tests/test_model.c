@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include "model.h"
+#include "model_look.h"
 #include "sizing.h"
 #include "xalloc.h"
 
@@ -225,21 +226,6 @@ static struct snapshot snap(double t, uint64_t free_kib, const struct d *ds, siz
 		s.dom[i].weight = 256;
 	}
 	return s;
-}
-
-static const struct row *row(const struct model *m, const char *name)
-{
-	int i = model_find(m, name);
-
-	return i < 0 ? NULL : &m->rows[i];
-}
-
-static bool log_has(const struct model *m, const char *text)
-{
-	for (size_t i = 0; model_log_get(m, i); i++)
-		if (strstr(model_log_get(m, i)->text, text))
-			return true;
-	return false;
 }
 
 static void test_rates(void)
