@@ -9,6 +9,7 @@
 #  - a guest that takes a made-up MAC address: its frames go nowhere;
 #  - a guest that takes another address (made up, dom0's, another guest's):
 #    it reaches no one, and another guest's ARP entry for dom0 stays;
+#  - a DHCP server in a guest (UDP from port 67): reaches no other guest;
 #  - a DHCP lease grab (requests for 20 made-up client MACs): no lease;
 #  - a console flood for 60 s, detached and then open on tty3: the logs stay
 #    within their cap, dom0 keeps its memory, the log goes with its guest,
@@ -142,6 +143,19 @@ if [ -n "$g1" ] && [ -n "$g2" ]; then
 	[ -n "$want" ] && [ "$neigh" = "$want" ] &&
 		pass "$g1 still has dom0's MAC for $net.1 ($neigh) after $g2 sent as $net.1" ||
 		fail "$g1's entry for $net.1 is '$neigh', dom0's bridge is '$want'"
+
+	# --- a DHCP server in a guest: what it sends from UDP port 67 reaches no one ------------------
+	# ($g1 prints what comes to its UDP port 6868; $g2 sends there from port 67,
+	# a DHCP server's, then, as a control, from port 6767: only the control
+	# may arrive.  Perl is in every Debian image: perl-base is essential.)
+	qemu_guest_type "$g1" 'timeout 60 perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(Proto, q(udp), LocalPort, 6868) or die; $| = 1; print qq(GOT-<$m>\n) while $s->recv($m, 99)'\'' &'
+	send='for p in 67 6767; do perl -MIO::Socket::INET -e '\''IO::Socket::INET->new(Proto, q(udp), LocalPort, $ARGV[0], PeerAddr, qq($ARGV[1]:6868))->send(qq(P$ARGV[0]))'\'' $p IP1; sleep 1; done'
+	qemu_guest_type "$g2" "${send//IP1/$ip1}"
+	qemu_cmd 40 "for i in \$(seq 25); do grep -q 'GOT-<P6767>' /var/log/xen/console/guest-$g1.log && break; sleep 1; done; echo ARRIVED \$(grep -oE 'GOT-<P[0-9]+>' /var/log/xen/console/guest-$g1.log | xargs)"
+	got=$(echo "$QEMU_OUT" | sed -n 's/^ARRIVED //p' | tail -n1)
+	[ "$got" = "GOT-<P6767>" ] &&
+		pass "$g2 sent UDP from port 67 (a DHCP server's) to $g1: it never came; from port 6767 it did" ||
+		fail "UDP from port 67 in $g2 to $g1: $g1 got '$got' (want only GOT-<P6767>)"
 
 	# --- a DHCP lease grab: requests for 20 made-up client MACs, sent as its root could --------
 	# (DISCOVER then REQUEST for each, built byte by byte; a control: once dom0
