@@ -60,6 +60,9 @@ launch() { # launch DISTRO: prints the new guest's name once it is ready
 	echo "$QEMU_OUT" | awk '/^LAUNCHED/ { print $2 }'
 }
 domid() { qemu_cmd 10 "xl domid $1"; echo "$QEMU_OUT" | grep -E '^[0-9]+$' | tail -n1; }
+# log_wait GUEST REGEX: a dom0 command that waits (at most 25 s) until
+# GUEST's console log holds REGEX (what a command typed there printed)
+log_wait() { printf "for i in \$(seq 25); do grep -q '%s' /var/log/xen/console/guest-%s.log && break; sleep 1; done" "$2" "$1"; }
 # vif_ip GUEST: the address dom0 gave GUEST (its vif's backend "ip")
 vif_ip() { qemu_cmd 10 "xenstore-read /local/domain/0/backend/vif/$(domid "$1")/0/ip"; echo "$QEMU_OUT" | grep -E '^[0-9.]+$' | tail -n1; }
 
@@ -108,7 +111,7 @@ if [ -n "$g2" ]; then
 	mac() { # mac ADDRESS|'$(cat /tmp/m)' WHAT: eth0 gets ADDRESS, pings dom0, says WHAT-RC=status
 		qemu_guest_type "$g2" "ip link set eth0 down; ip link set eth0 address $1; ip link set eth0 up"
 		qemu_guest_type "$g2" "ping -c 2 -W 2 10.73.0.1 > /dev/null; echo $2-RC=\$?"
-		qemu_cmd 30 "for i in \$(seq 25); do grep -q '$2-RC=[0-9]' /var/log/xen/console/guest-$g2.log && break; sleep 1; done"
+		qemu_cmd 30 "$(log_wait "$g2" "$2-RC=[0-9]")"
 	}
 	qemu_guest_type "$g2" 'cat /sys/class/net/eth0/address > /tmp/m'
 	mac 00:16:3e:66:66:66 SPOOF
@@ -132,7 +135,7 @@ if [ -n "$g1" ] && [ -n "$g2" ]; then
 	qemu_guest_type "$g2" "ip addr flush dev eth0; ip addr add $net.1/24 dev eth0; ping -c 1 -W 2 $ip1 > /dev/null; echo DOM0S-RC=\$?"
 	qemu_guest_type "$g2" "ip addr flush dev eth0; ip addr add $ip1/24 dev eth0; ping -c 1 -W 2 $net.1 > /dev/null; echo OTHERS-RC=\$?"
 	qemu_guest_type "$g2" "ip addr flush dev eth0; ip addr add $ip2/24 dev eth0; ping -c 1 -W 2 $net.1 > /dev/null; echo BACK-RC=\$?"
-	qemu_cmd 30 "for i in \$(seq 25); do grep -q 'BACK-RC=[0-9]' /var/log/xen/console/guest-$g2.log && break; sleep 1; done; grep -oE '(MADEUP-DOM0|MADEUP-GUEST|DOM0S|OTHERS|BACK)-RC=[0-9]+' /var/log/xen/console/guest-$g2.log | xargs"
+	qemu_cmd 30 "$(log_wait "$g2" 'BACK-RC=[0-9]'); grep -oE '(MADEUP-DOM0|MADEUP-GUEST|DOM0S|OTHERS|BACK)-RC=[0-9]+' /var/log/xen/console/guest-$g2.log | xargs"
 	got=$(echo "$QEMU_OUT" | grep 'BACK-RC' | tail -n1)
 	[ "$got" = "MADEUP-DOM0-RC=1 MADEUP-GUEST-RC=1 DOM0S-RC=1 OTHERS-RC=1 BACK-RC=0" ] &&
 		pass "$g2 under a made-up address, dom0's and $g1's reaches no one; under its own ($ip2) it does" ||
@@ -151,7 +154,7 @@ if [ -n "$g1" ] && [ -n "$g2" ]; then
 	qemu_guest_type "$g1" 'timeout 60 perl -MIO::Socket::INET -e '\''$s = IO::Socket::INET->new(Proto, q(udp), LocalPort, 6868) or die; $| = 1; print qq(GOT-<$m>\n) while $s->recv($m, 99)'\'' &'
 	send='for p in 67 6767; do perl -MIO::Socket::INET -e '\''IO::Socket::INET->new(Proto, q(udp), LocalPort, $ARGV[0], PeerAddr, qq($ARGV[1]:6868))->send(qq(P$ARGV[0]))'\'' $p IP1; sleep 1; done'
 	qemu_guest_type "$g2" "${send//IP1/$ip1}"
-	qemu_cmd 40 "for i in \$(seq 25); do grep -q 'GOT-<P6767>' /var/log/xen/console/guest-$g1.log && break; sleep 1; done; echo ARRIVED \$(grep -oE 'GOT-<P[0-9]+>' /var/log/xen/console/guest-$g1.log | xargs)"
+	qemu_cmd 40 "$(log_wait "$g1" 'GOT-<P6767>'); echo ARRIVED \$(grep -oE 'GOT-<P[0-9]+>' /var/log/xen/console/guest-$g1.log | xargs)"
 	got=$(echo "$QEMU_OUT" | sed -n 's/^ARRIVED //p' | tail -n1)
 	[ "$got" = "GOT-<P6767>" ] &&
 		pass "$g2 sent UDP from port 67 (a DHCP server's) to $g1: it never came; from port 6767 it did" ||
