@@ -93,19 +93,23 @@ for p in livetop xenlive-launch; do
 done
 # dom0's C programs (rootfs/hotplug): the hotplug scripts libxl runs for
 # xenlive's guests' disks and vifs, one program linked below as
-# xenlive-block and xenlive-vif; and console-logs, which rc.boot starts
+# xenlive-block and xenlive-vif; console-logs, which rc.boot starts; and
+# the command xenlive-wait
 make -s -C "$here/hotplug" O="$WORK/hotplug" CFLAGS="-O2 -ffile-prefix-map=$TOP/=" \
 	> "$WORK/hotplug.log" 2>&1 || die "dom0's C programs (rootfs/hotplug) did not build: $(tail -n 3 "$WORK/hotplug.log")"
 for p in xenlive-hotplug console-logs; do
 	strip "$WORK/hotplug/$p"
 	stage_file "$sys" "$WORK/hotplug/$p" "usr/lib/xenlive/$p" 0755
 done
+strip "$WORK/hotplug/xenlive-wait"
+stage_file "$sys" "$WORK/hotplug/xenlive-wait" usr/sbin/xenlive-wait 0755
 
 # --- programs ----------------------------------------------------------------
 xbin=/usr/lib/xen-$XEN_VERSION/bin
 progs=(/bin/busybox /bin/bash /bin/setfont /usr/bin/flock /sbin/losetup /bin/ip /sbin/bridge /usr/bin/xenstore
 	/usr/sbin/dnsmasq /usr/bin/dhcp_release /usr/bin/tcpserver
-	/usr/bin/livetop /usr/bin/xenlive-launch /usr/lib/xenlive/xenlive-hotplug /usr/lib/xenlive/console-logs)
+	/usr/bin/livetop /usr/bin/xenlive-launch /usr/lib/xenlive/xenlive-hotplug /usr/lib/xenlive/console-logs
+	/usr/sbin/xenlive-wait)
 for p in xl xenstored xenconsoled xenconsole xen-init-dom0 xentop libxl-save-helper xenstore-control xenpm; do
 	progs+=("$xbin/$p")
 done

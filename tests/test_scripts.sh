@@ -148,12 +148,13 @@ kill -INT "$pid"; kill -INT "$(pgrep -P "$pid" sleep)" 2>/dev/null; wait "$pid" 
 "$TMPD/stage.sh" 2>/dev/null && [ "$(cat "$BUILD/demo/result")" = three ] &&
 	pass "stage cache: the next run after an interruption completes" || fail "stage cache: rerun after interruption failed"
 
-# --- rootfs/hotplug: what the hotplug program refuses before touching anything -------------
-# (its real work, loop devices and bridge ports, is proven under Xen by tests/test_guests.sh)
+# --- rootfs/hotplug: what dom0's C programs refuse before touching anything -----------------
+# (their real work, loop devices, bridge ports and waiting for a guest, is proven under Xen
+# by tests/test_guests.sh)
 hp=$TMPD/hotplug
 mkdir -p "$hp"
 if make -s -C rootfs/hotplug O="$hp" > "$hp/cc.log" 2>&1; then
-	pass "rootfs/hotplug/xenlive-hotplug.c and console-logs.c compile warning-free"
+	pass "rootfs/hotplug/xenlive-hotplug.c, console-logs.c and xenlive-wait.c compile warning-free"
 	ln -s xenlive-hotplug "$hp/xenlive-block"
 	ln -s xenlive-hotplug "$hp/xenlive-vif"
 	fails_with "hotplug: run under another name, it says which names it has" \
@@ -166,6 +167,9 @@ if make -s -C rootfs/hotplug O="$hp" > "$hp/cc.log" 2>&1; then
 		'^xenlive-block: run by libxl, which sets XENBUS_PATH$' env -u XENBUS_PATH "$hp/xenlive-block" add
 	[ "$(env -u XENBUS_PATH "$hp/xenlive-block" add 2>&1 | wc -l)" = 1 ] && pass "hotplug: that error is one line" ||
 		fail "hotplug: more than one line without XENBUS_PATH"
+	fails_with "xenlive-wait: no guest name, its usage" '^usage: xenlive-wait NAME \[SECONDS\]$' "$hp/xenlive-wait"
+	fails_with "xenlive-wait: a limit that is no whole number is named" \
+		"^xenlive-wait: SECONDS must be a whole number up to 86400, not '1\\.5'$" "$hp/xenlive-wait" debian-1 1.5
 else
 	fail "rootfs/hotplug/xenlive-hotplug.c does not compile: $(tail -n 3 "$hp/cc.log" | tr '\n' ' ')"
 fi
