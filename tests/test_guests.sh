@@ -235,12 +235,15 @@ if [ -n "$s1" ]; then
 fi
 for n in ${s1:-standin-1} ${s2:-standin-2}; do qemu_cmd 30 "xl destroy $n"; done
 
-# xenlive-wait: a guest that never gets ready, one that goes away, no such guest
-qemu_cmd 60 "n=\$(xenlive-launch debian) && xl pause \$n && { xenlive-wait \$n 2; echo RC=\$?; xl destroy \$n; }"
+# xenlive-wait: a guest that never gets ready, one that goes away, no such guest.
+# The guest: xenlive-launch's configuration, created paused by xl (never run:
+# a launched guest runs before xenlive-launch returns, and may be ready soon after)
+paused="xenlive-launch debian --dry-run > /tmp/paused.cfg && xl create -p /tmp/paused.cfg > /dev/null 2>&1 && n=\$(sed -n 's/^name = \"\(.*\)\"\$/\1/p' /tmp/paused.cfg)"
+qemu_cmd 60 "$paused && { xenlive-wait \$n 2; echo RC=\$?; xl destroy \$n; }"
 echo "$QEMU_OUT" | grep -q '^RC=1' && echo "$QEMU_OUT" | grep -q 'is not ready after 2 s' &&
 	pass "xenlive-wait gives up on a paused guest at its limit: $(echo "$QEMU_OUT" | grep 'not ready')" ||
 	fail "xenlive-wait on a paused guest: $(echo "$QEMU_OUT" | tail -n 3 | tr '\n' ' ')"
-qemu_cmd 60 "n=\$(xenlive-launch debian) && { (sleep 1; xl destroy \$n) & xenlive-wait \$n 30; echo RC=\$?; wait; }"
+qemu_cmd 60 "$paused && { (sleep 1; xl destroy \$n) & xenlive-wait \$n 30; echo RC=\$?; wait; }"
 echo "$QEMU_OUT" | grep -q '^RC=1' && echo "$QEMU_OUT" | grep -q 'is gone' &&
 	pass "xenlive-wait notices a guest destroyed while it waits: $(echo "$QEMU_OUT" | grep 'is gone')" ||
 	fail "xenlive-wait on a destroyed guest: $(echo "$QEMU_OUT" | tail -n 3 | tr '\n' ' ')"
