@@ -598,9 +598,10 @@ int guest_init(int argc, char **argv)
 	 * (guests/kernel/patches), and dom0 starts the guest while it is still
 	 * adding them: the disk and, when the guest has one (xenlive.vif=1, or
 	 * its xenbus device vif-0 is there), the network interface come while
-	 * the steps above run; wait here for what is not there yet, at most 5 s */
+	 * the steps above run, or later on a busy dom0 (a fill); wait here for
+	 * what is not there yet, at most 60 s */
 	vif = vif || exists("/sys/bus/xen/devices/vif-0");
-	wait_until(100, devices_here);
+	wait_until(1200, devices_here);
 	step("devices");
 	net = exists("/sys/class/net/eth0");
 	if (!net && vif)
