@@ -126,9 +126,7 @@ int guestcfg_build(const struct catalog_entry *e, unsigned memory_mib, const cha
 	xstrlcpy(g->image, e->image, sizeof g->image);
 	xstrlcpy(g->kernel, e->kernel, sizeof g->kernel);
 	xstrlcpy(g->ramdisk, e->ramdisk, sizeof g->ramdisk);
-	/* xenlive.vif=1: the guest's init waits for its one vif, which libxl
-	 * adds after the guest has started (xenops.c, early start) */
-	snprintf(g->cmdline, sizeof g->cmdline, "%s%sxenlive.name=%s xenlive.vif=1",
+	snprintf(g->cmdline, sizeof g->cmdline, "%s%sxenlive.name=%s",
 		 e->cmdline, e->cmdline[0] ? " " : "", name);
 	snprintf(g->disk, sizeof g->disk, "format=raw,vdev=xvda,access=ro,script=%s,target=%s",
 		 GUEST_BLOCK_SCRIPT, e->image);

@@ -2,14 +2,10 @@
 #include "sizing.h"
 #include "xalloc.h"
 
-#include <poll.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxl_utils.h>
 #include <libxlutil.h>
@@ -144,112 +140,6 @@ static void xs_printf(struct xs_handle *xs, uint32_t domid, const char *key,
 	xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val));
 }
 
-/* ---- early start --------------------------------------------------------
- * libxl builds the domain (its memory and kernel, then introduces it to
- * xenstored) and then adds its devices one kind after the other, each
- * waiting for its hotplug program: ~1 s under emulation, in which the built
- * guest would sit paused.  A thread unpauses it as soon as xenstored knows
- * it, so its kernel boots while libxl adds the disk and vif; the guest sees
- * them arrive as hotplugged devices, and its init waits for both
- * (xenlive.vif=1 on its command line, guestcfg.c).  If libxl fails later it
- * destroys the domain, as before.  The thread only looks at domains with
- * an id above every id there was when it started, named like the guest. */
-struct early {
-	libxl_ctx *ctx;         /* thread-safe (libxl.h) */
-	struct xs_handle *xs;   /* watching @introduceDomain; the thread's */
-	const char *name;
-	long above;
-	int stop[2];            /* a byte (or the close): libxl is done */
-	bool unpaused;
-	pthread_t thread;
-};
-
-/* The id of the new domain called e->name, or -1. */
-static long early_find(struct early *e)
-{
-	unsigned n, len;
-	char **ids = xs_directory(e->xs, XBT_NULL, "/local/domain", &n), path[64], *v;
-	long id = -1;
-
-	for (unsigned i = 0; ids && i < n && id < 0; i++) {
-		long d = strtol(ids[i], NULL, 10);
-
-		if (d <= e->above)
-			continue;
-		snprintf(path, sizeof path, "/local/domain/%ld/name", d);
-		if ((v = xs_read(e->xs, XBT_NULL, path, &len))) {
-			if (strlen(v) == len && !strcmp(v, e->name))
-				id = d;
-			free(v);
-		}
-	}
-	free(ids);
-	return id;
-}
-
-static void *early_run(void *arg)
-{
-	struct early *e = arg;
-	struct pollfd p[2] = { { .fd = xs_fileno(e->xs), .events = POLLIN },
-			       { .fd = e->stop[0], .events = POLLIN } };
-	long id = -1;
-	char **ev;
-
-	while (p[0].fd >= 0 && poll(p, 2, -1) >= 0 && !p[1].revents) {
-		while ((ev = xs_check_watch(e->xs)))
-			free(ev);
-		if (id < 0)
-			id = early_find(e);
-		if (id > 0 && xs_is_domain_introduced(e->xs, (unsigned)id)) {
-			e->unpaused = libxl_domain_unpause(e->ctx, (uint32_t)id, NULL) == 0;
-			break;
-		}
-	}
-	return NULL;
-}
-
-/* 0 when the thread runs (e->xs watching since before the domain exists). */
-static int early_begin(struct early *e, libxl_ctx *ctx, const char *name)
-{
-	unsigned n;
-	char **ids;
-
-	memset(e, 0, sizeof *e);
-	e->ctx = ctx;
-	e->name = name;
-	e->stop[0] = e->stop[1] = -1;
-	if (!(e->xs = xs_open(0)))
-		return -1;
-	if ((ids = xs_directory(e->xs, XBT_NULL, "/local/domain", &n))) {
-		for (unsigned i = 0; i < n; i++) {
-			long d = strtol(ids[i], NULL, 10);
-
-			if (d > e->above)
-				e->above = d;
-		}
-		free(ids);
-	}
-	if (xs_watch(e->xs, "@introduceDomain", "early") && pipe(e->stop) == 0 &&
-	    pthread_create(&e->thread, NULL, early_run, e) == 0)
-		return 0;
-	if (e->stop[0] >= 0) {
-		close(e->stop[0]);
-		close(e->stop[1]);
-	}
-	xs_close(e->xs);
-	return -1;
-}
-
-/* Stops the thread; true when it unpaused the domain. */
-static bool early_end(struct early *e)
-{
-	close(e->stop[1]);
-	pthread_join(e->thread, NULL);
-	close(e->stop[0]);
-	xs_close(e->xs);
-	return e->unpaused;
-}
-
 int xenops_create(libxl_ctx *ctx, struct xenops_log *l, const struct guestcfg *g,
 		  double launch_t, uint32_t *domid, char *err, size_t errlen)
 {
@@ -257,8 +147,6 @@ int xenops_create(libxl_ctx *ctx, struct xenops_log *l, const struct guestcfg *g
 	uint64_t need_kib = 0, free_kib = 0;
 	uint32_t dummy;
 	struct xs_handle *xs;
-	struct early e;
-	bool early, started;
 	int rc;
 
 	*domid = (uint32_t)INVALID_DOMID;
@@ -289,9 +177,7 @@ int xenops_create(libxl_ctx *ctx, struct xenops_log *l, const struct guestcfg *g
 		return -1;
 	}
 	l->last[0] = '\0';
-	early = early_begin(&e, ctx, g->name) == 0;
 	rc = libxl_domain_create_new(ctx, &dc, domid, NULL, NULL);
-	started = early && early_end(&e);
 	if (rc) {
 		snprintf(err, errlen, "libxl could not create %s (error %d)%s%s", g->name, rc,
 			 l->last[0] ? ": " : "", l->last);
@@ -301,9 +187,8 @@ int xenops_create(libxl_ctx *ctx, struct xenops_log *l, const struct guestcfg *g
 		libxl_domain_config_dispose(&dc);
 		return -1;
 	}
-	/* libxl leaves a new domain paused; xl create unpauses it (here
-	 * when the early start did not) */
-	if (!started && libxl_domain_unpause(ctx, *domid, NULL)) {
+	/* libxl leaves a new domain paused; xl create unpauses it. */
+	if (libxl_domain_unpause(ctx, *domid, NULL)) {
 		snprintf(err, errlen, "%s was created but would not start: %s", g->name, l->last);
 		libxl_domain_destroy(ctx, *domid, NULL);
 		*domid = (uint32_t)INVALID_DOMID;

@@ -31,8 +31,7 @@
  *
  * Kernel command line: xenlive.name=NAME (the hostname), xenlive.trace=1 (a
  * line with the uptime at each step), xenlive.modules=1 (a modular kernel,
- * Debian's: load the PV drivers first), xenlive.vif=1 (a network interface
- * is coming: dom0 starts the guest before it has added it).  Every line it prints starts with
+ * Debian's: load the PV drivers first).  Every line it prints starts with
  * "xenlive-guest: "; on a fatal error it says why and starts a rescue shell. */
 #include <dirent.h>
 #include <errno.h>
@@ -242,7 +241,7 @@ static int carrier_up(void)
 	return read_line("/sys/class/net/eth0/carrier", c, sizeof c) == 0 && strcmp(c, "1") == 0;
 }
 
-static int vif;   /* the guest has a network device (xenlive.vif=1, or xenbus vif-0) */
+static int vif;   /* the guest has a network device (xenbus vif-0) */
 
 static int devices_here(void)
 {
@@ -578,8 +577,6 @@ int guest_init(int argc, char **argv)
 			trace = 1;
 		else if (strcmp(opt, "xenlive.modules=1") == 0)
 			modules = 1;
-		else if (strcmp(opt, "xenlive.vif=1") == 0)
-			vif = 1;
 	}
 	if (modules) {
 		static const char *const mods[] = { "xen-blkfront", "xen-netfront", "squashfs", "overlay" };
@@ -595,13 +592,11 @@ int guest_init(int argc, char **argv)
 	if_up("lo");
 
 	/* xenlive's guest kernel does not wait for its Xen devices to connect
-	 * (guests/kernel/patches), and dom0 starts the guest while it is still
-	 * adding them: the disk and, when the guest has one (xenlive.vif=1, or
-	 * its xenbus device vif-0 is there), the network interface come while
-	 * the steps above run, or later on a busy dom0 (a fill); wait here for
-	 * what is not there yet, at most 60 s */
-	vif = vif || exists("/sys/bus/xen/devices/vif-0");
-	wait_until(1200, devices_here);
+	 * (guests/kernel/patches): the disk and, when the guest has one (its
+	 * xenbus device vif-0), the network interface come while the steps
+	 * above run; wait here for what is not there yet, at most 5 s */
+	vif = exists("/sys/bus/xen/devices/vif-0");
+	wait_until(100, devices_here);
 	step("devices");
 	net = exists("/sys/class/net/eth0");
 	if (!net && vif)
