@@ -236,8 +236,8 @@ fi
 for n in ${s1:-standin-1} ${s2:-standin-2}; do qemu_cmd 30 "xl destroy $n"; done
 
 # xenlive-wait: a guest that never gets ready, one that goes away, no such guest.
-# The guest: xenlive-launch's configuration, created paused by xl (never run:
-# a launched guest runs before xenlive-launch returns, and may be ready soon after)
+# The guest: xenlive-launch's configuration, created paused by xl: it never
+# runs, so neither check depends on how soon a launched guest would be ready
 paused="xenlive-launch debian --dry-run > /tmp/paused.cfg && xl create -p /tmp/paused.cfg > /dev/null 2>&1 && n=\$(sed -n 's/^name = \"\(.*\)\"\$/\1/p' /tmp/paused.cfg)"
 qemu_cmd 60 "$paused && { xenlive-wait \$n 2; echo RC=\$?; xl destroy \$n; }"
 echo "$QEMU_OUT" | grep -q '^RC=1' && echo "$QEMU_OUT" | grep -q 'is not ready after 2 s' &&

@@ -104,9 +104,8 @@ int main(int argc, char **argv)
 	if (argc == 3) {
 		errno = 0;
 		limit = strtoul(argv[2], &end, 10);
-		if (errno || *end || !argv[2][0] || argv[2][0] == '-' || limit > 86400) {
+		if (errno || *end || !argv[2][0] || argv[2][0] == '-' || limit > 86400)
 			return fail("SECONDS must be a whole number up to 86400, not '%.20s'", argv[2]);
-		}
 	}
 	start = now();
 	if (!(xs = xs_open(0)))
@@ -137,16 +136,14 @@ int main(int argc, char **argv)
 			free(v);
 		}
 		left = start + (double)limit - now();
-		if (left <= 0) {
+		if (left <= 0)
 			return fail("%s is not ready after %lu s (state: %s)", name, limit, state);
-		}
 		if (poll(&p, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR)
 			return fail("cannot wait for %s: %s", name, strerror(errno));
 		/* every event that came: the loop looks again either way */
 		while ((ev = xs_check_watch(xs)))
 			free(ev);
 	}
-	left = now() - start;
-	printf("%s ready after %.1f s\n", name, left);
+	printf("%s ready after %.1f s\n", name, now() - start);
 	return 0;
 }
