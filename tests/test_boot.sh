@@ -89,6 +89,16 @@ if boot bios-cd /dev/sr0 "${cd_args[@]}" -m 4096; then
 	else
 		fail "bios-cd: could not read dom0's and Xen's memory: $QEMU_OUT"
 	fi
+	# after ready dom0 reads the first guest's kernel, ramdisk and image
+	# into its page cache (rc.boot): reading them again takes nothing more
+	# from the CD (sr0's sectors-read counter)
+	qemu_cmd 60 'for i in $(seq 40); do grep -q "read ahead" /run/xenlive/boot.log && break; sleep 1; done; grep "read ahead" /run/xenlive/boot.log; st=/sys/block/sr0/stat; s0=$(awk "{ print \$3 }" $st); (cd /media/xenlive/guests && cat $(awk -F"|" "/^[^#]/ && NF >= 8 { print \$6, \$7, \$3; exit }" catalog) | wc -c | sed "s/^/BYTES=/"); echo "SECTORS=$(( $(awk "{ print \$3 }" $st) - s0 ))"'
+	ra_bytes=$(echo "$QEMU_OUT" | sed -n 's/^BYTES=\([0-9]*\).*/\1/p') ra_sectors=$(echo "$QEMU_OUT" | sed -n 's/^SECTORS=\([0-9]*\).*/\1/p')
+	if echo "$QEMU_OUT" | grep -q '^xenlive: read ahead ' && [ "${ra_bytes:-0}" -gt 10000000 ] && [ -n "$ra_sectors" ] && [ "$ra_sectors" -lt 2048 ]; then
+		pass "bios-cd: dom0 read the first guest's files ahead: reading their $((ra_bytes / 1048576)) MiB again took $ra_sectors sectors from the CD ($(echo "$QEMU_OUT" | grep -m1 '^xenlive: read ahead ' | sed 's/^xenlive: //'))"
+	else
+		fail "bios-cd: the first guest's files were not in dom0's page cache: $QEMU_OUT"
+	fi
 	qemu_cmd 30 'livetop -b -n 2 -d 1 --csv'
 	echo "$QEMU_OUT" | grep -q 'Domain-0' && pass "bios-cd: livetop batch mode (-b -n 2 --csv) against real Xen lists Domain-0" ||
 		fail "bios-cd: livetop -b said: $QEMU_OUT"
