@@ -99,11 +99,6 @@ if boot bios-cd /dev/sr0 "${cd_args[@]}" -m 4096; then
 	else
 		fail "bios-cd: the first guest's files were not in dom0's page cache: $QEMU_OUT"
 	fi
-	# dom0 before the guests when CPUs are short (rc.boot: weight 1024, a guest's 256)
-	qemu_cmd 30 'xl sched-credit2 -d 0'
-	w=$(echo "$QEMU_OUT" | awk '$1 == "Domain-0" { print $3 }')
-	[ "$w" = 1024 ] && pass "bios-cd: dom0's scheduler weight is 1024 (a guest's is 256)" ||
-		fail "bios-cd: dom0's scheduler weight is '$w', not 1024: $QEMU_OUT"
 	qemu_cmd 30 'livetop -b -n 2 -d 1 --csv'
 	echo "$QEMU_OUT" | grep -q 'Domain-0' && pass "bios-cd: livetop batch mode (-b -n 2 --csv) against real Xen lists Domain-0" ||
 		fail "bios-cd: livetop -b said: $QEMU_OUT"

@@ -95,16 +95,6 @@ for p in /run/xenstored.pid /run/xenconsoled.pid /run/xenlive/console-logs.pid; 
 	while [ ! -s "$p" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	echo -1000 > "/proc/$(cat "$p" 2>/dev/null)/oom_score_adj" 2>/dev/null || fail "cannot protect $p's daemon from the OOM killer"
 done
-# dom0 first when the CPUs are short: Xen's scheduler weight 1024 for dom0
-# (a guest has 256), so its toolstack, back ends and livetop get the CPU
-# before booting or busy guests (they still have all of it while dom0 is
-# idle).  Under QEMU, 8 Debian guests launched at once were all built in
-# 13-17 s instead of 30-36, and all ready in 32-43 s instead of 39-41.
-# Xen's default scheduler (credit2) and credit have weights; another
-# (sched=... in XEN_EXTRA) may not.
-DOM0_WEIGHT=1024
-xl sched-credit2 -d 0 -w "$DOM0_WEIGHT" > /dev/null 2>&1 || xl sched-credit -d 0 -w "$DOM0_WEIGHT" > /dev/null 2>&1 ||
-	say "dom0 keeps the default scheduler weight (Xen's scheduler has no weights)"
 
 # --- guest network: a bridge shared by dom0 and the guests, not routed -----
 # This machine's letter names it (xenlive-LETTER) and picks its block of
