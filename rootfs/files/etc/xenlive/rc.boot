@@ -203,12 +203,13 @@ say "ready: Xen $xen, ${free:-?} MiB free, medium ${medium:-none}"
 
 # --- the first guest's files, read ahead -------------------------------------
 # A boot's first launch read its kernel, initramfs and image from the boot
-# medium while the person waited: under QEMU launch -> ready took 3.9-4.0 s
-# where the next launches took 2.7-3.2 (more on a real CD drive).  Read
-# once now, they are in dom0's page cache when it comes (the catalogue's
-# first guest, ~50 MiB; the kernel drops them again when dom0 needs the
-# memory).  In the background, a second after ready (livetop starts
-# first), at the lowest CPU and I/O priority; boot.log says how it went.
+# medium while the person waited (under QEMU, launch -> ready with dom0's
+# page cache dropped: median 3.67 s; with those files cached: 3.19 s; more
+# on a real CD drive).  Read once now, they are in dom0's page cache when
+# it comes (the catalogue's first guest, ~50 MiB; the kernel drops them
+# again when dom0 needs the memory).  In the background, a second after
+# ready (livetop starts first), at the lowest CPU and I/O priority;
+# boot.log says how it went.
 # A netbooted machine's medium is in RAM already.
 read_ahead() {  # read_ahead DIR: the files of DIR/catalog's first entry (run in a subshell)
 	dir=$1
