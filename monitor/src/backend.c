@@ -113,8 +113,9 @@ const char *workload_describe(const struct workload_req *r, char *out, size_t le
 }
 
 #ifndef HAVE_XEN
-struct backend *backend_xen_open(char *err, size_t errlen)
+struct backend *backend_xen_open(unsigned flags, char *err, size_t errlen)
 {
+	(void)flags;
 	snprintf(err, errlen, "built without Xen support (BACKEND=fake)");
 	return NULL;
 }

@@ -158,8 +158,15 @@ struct backend {
 /* Open the fake backend (always available). now = start of simulation. */
 struct backend *backend_fake_open(double now);
 /* Open the Xen backend; NULL + err when unavailable (not built in, not
- * running under Xen, no permission). */
-struct backend *backend_xen_open(char *err, size_t errlen);
+ * running under Xen, no permission).  flags: 0 or BACKEND_XEN_BRIEF. */
+struct backend *backend_xen_open(unsigned flags, char *err, size_t errlen);
+/* Snapshots hold each domain's name and Xen's own figures (memory, CPU
+ * time, state flags), nothing else: no agent keys, launch records, start
+ * times, weights or device counters.  For xenlive-launch, which only picks
+ * a free name and checks that the guest fits: its one look at every
+ * running guest took ~9 xenstore requests each, and each request costs
+ * xenstored more the more guests run (README). */
+#define BACKEND_XEN_BRIEF 1u
 int backend_xen_available(void);
 
 static inline void backend_close(struct backend *b) { if (b) b->ops->close(b); }

@@ -375,7 +375,7 @@ static enum dom_state state_of(struct xenb *x, double now, const libxl_dominfo *
 		return d->shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND ? DS_PAUSED : DS_SHUTDOWN;
 	if (d->paused)
 		return DS_PAUSED;
-	if (id == 0)
+	if (id == 0 || !k)   /* dom0; a brief backend does not ask the agents */
 		return DS_RUNNING;
 	return agent_ready(x, k, now) ? DS_READY : DS_BOOTING;
 }
@@ -477,7 +477,7 @@ static bool read_domain(struct xenb *x, double now, const libxl_dominfo *d, stru
 	if (!dom_name(x, now, k))
 		return false;
 	xstrlcpy(o->name, k->name, sizeof o->name);
-	if (o->id == 0)
+	if (o->id == 0 || x->brief)   /* (k kept the name) */
 		k = NULL;
 	o->state = state_of(x, now, d, o->id, k);
 	o->cpu_ns = d->cpu_time;
@@ -493,7 +493,10 @@ static bool read_domain(struct xenb *x, double now, const libxl_dominfo *d, stru
 	}
 	o->started = k ? k->started : 0;
 	o->boot_secs = -1;
-	read_sched(x, now, o, k);
+	if (x->brief)
+		o->weight = o->cap = -1;
+	else
+		read_sched(x, now, o, k);
 	if (o->id != 0 && k)
 		read_agent(x, now, o, k);
 	return true;
@@ -563,7 +566,8 @@ static int xen_snapshot(struct backend *b, double now, struct snapshot *s,
 		else
 			memset(&s->dom[s->n], 0, sizeof s->dom[s->n]);
 	libxl_dominfo_list_free(doms, n);
-	read_devices(x, s);
+	if (!x->brief)
+		read_devices(x, s);
 	known_prune(x);
 	add_launches(x, s);
 	return 0;
@@ -577,7 +581,7 @@ static int xen_poll(struct backend *b, double now, char *msg, size_t len)
 	struct xenb *x = X(b);
 
 	xen_jobs_reap(x);
-	for (size_t i = 0; i < x->nknown; i++)
+	for (size_t i = 0; i < x->nknown && !x->brief; i++)
 		if (x->known[i].id != 0)     /* dom0 has no agent */
 			agent_ready(x, &x->known[i], now);
 	if (!x->nmsg)
@@ -841,11 +845,12 @@ int backend_xen_available(void)
 	return 1;
 }
 
-struct backend *backend_xen_open(char *err, size_t errlen)
+struct backend *backend_xen_open(unsigned flags, char *err, size_t errlen)
 {
 	struct xenb *x = xcalloc(1, sizeof *x);
 
 	x->base.ops = &xen_ops;
+	x->brief = (flags & BACKEND_XEN_BRIEF) != 0;
 	xenops_log_init(&x->log, 0);
 	if (access("/proc/xen/capabilities", R_OK) != 0 && access("/dev/xen/privcmd", R_OK) != 0) {
 		snprintf(err, errlen, "not running in a Xen dom0 (no /proc/xen or /dev/xen)");

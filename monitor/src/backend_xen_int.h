@@ -65,6 +65,7 @@ struct vbd_stat {
 
 struct xenb {
 	struct backend base;
+	bool brief;                 /* BACKEND_XEN_BRIEF: names and Xen's figures only */
 	libxl_ctx *ctx;
 	struct xenops_log log;
 	struct xs_handle *xs;

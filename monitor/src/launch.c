@@ -125,7 +125,7 @@ static int run(struct app *a, const struct catalog_entry *e, const struct option
 		guestcfg_write_xl(&g, stdout);
 		return 0;
 	}
-	if (!(a->be = backend_xen_open(err, sizeof err)))
+	if (!(a->be = backend_xen_open(BACKEND_XEN_BRIEF, err, sizeof err)))
 		return say(1, "%s", err);
 	if (app_launch_wait(a, e, (unsigned)o->memory, o->name, name, sizeof name,
 			    err, sizeof err))

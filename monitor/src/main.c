@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 		app_free(&a);
 		return 1;
 	}
-	be = o.view.demo ? backend_fake_open(app_now(&a)) : backend_xen_open(err, sizeof err);
+	be = o.view.demo ? backend_fake_open(app_now(&a)) : backend_xen_open(0, err, sizeof err);
 	if (!be) {
 		fprintf(stderr, "livetop: %s; try livetop --demo\n", err);
 		app_free(&a);

@@ -211,11 +211,14 @@ libxl_dominfo *libxl_list_domain(libxl_ctx *ctx, int *n)
 }
 void libxl_dominfo_list_free(libxl_dominfo *l, int n) { (void)n; free(l); }
 
+static unsigned start_calls, sched_calls;   /* libxl asked for start times, weights */
+
 uint32_t libxl_vm_get_start_time(libxl_ctx *ctx, uint32_t domid)
 {
 	const struct stub_dom *d = dom_by_id(domid);
 
 	(void)ctx;
+	start_calls++;
 	return d ? d->start : (uint32_t)-1;
 }
 
@@ -225,6 +228,7 @@ int libxl_domain_sched_params_get(libxl_ctx *ctx, uint32_t domid, libxl_domain_s
 {
 	(void)ctx;
 	(void)domid;
+	sched_calls++;
 	p->weight = 256;
 	return 0;
 }
@@ -292,7 +296,7 @@ int access(const char *path, int mode)
 static struct backend *open_host(void)
 {
 	char err[256];
-	struct backend *b = backend_xen_open(err, sizeof err);
+	struct backend *b = backend_xen_open(0, err, sizeof err);
 
 	if (!b) {
 		CHECK(b != NULL, "the Xen backend opens on the stub host (%s)", err);
@@ -580,6 +584,55 @@ static void test_many_domains(void)
 	backend_close(b);
 }
 
+/* xenlive-launch's brief backend (BACKEND_XEN_BRIEF) looks at each
+ * running guest's name and Xen's own figures only: a snapshot and a poll
+ * with 50 guests read 51 names (dom0's too) and no other key, and ask
+ * libxl for no start time or weight.  The full backend on the same host
+ * reads more (the check can fail). */
+static void test_brief(void)
+{
+	char name[32], err[256], msg[200];
+
+	for (int brief = 1; brief >= 0; brief--) {
+		struct backend *b;
+		struct dom_sample o;
+		unsigned reads = 0, names = 0;
+
+		host_reset();
+		for (unsigned id = 1; id <= 50; id++) {
+			snprintf(name, sizeof name, "debian-%u", id);
+			host_add(id, name, 1000);
+		}
+		start_calls = sched_calls = 0;
+		b = backend_xen_open(brief ? BACKEND_XEN_BRIEF : 0, err, sizeof err);
+		if (!b) {
+			CHECK(b != NULL, "the Xen backend opens on the stub host (%s)", err);
+			return;
+		}
+		CHECK(sample(b, 1100, 50, &o), "%s: 50 guests, the 50th in the snapshot",
+		      brief ? "brief" : "full");
+		while (b->ops->poll(b, 1100.5, msg, sizeof msg) > 0)
+			;
+		for (size_t i = 0; i < nstore; i++)
+			reads += store[i].reads;
+		for (size_t i = 0; i < ndoms; i++)
+			names += doms[i].name_reads;
+		if (brief) {
+			CHECK_STR(o.name, "debian-50", "brief: its name");
+			CHECK(o.state == DS_RUNNING, "brief: it shows as running (state %d)", (int)o.state);
+			CHECK(names == 51, "brief: 51 names read (%u)", names);
+			CHECK(reads == 0, "brief: no other xenstore key read (%u reads)", reads);
+			CHECK(start_calls == 0 && sched_calls == 0,
+			      "brief: no start time or weight asked (%u, %u)", start_calls, sched_calls);
+		} else {
+			CHECK(reads >= 50 && start_calls >= 50 && sched_calls >= 50,
+			      "full: the same snapshot reads the guests' keys (%u), start times (%u), weights (%u)",
+			      reads, start_calls, sched_calls);
+		}
+		backend_close(b);
+	}
+}
+
 extern const char *xen_netdev_path;
 extern const char *xen_vbd_dir;
 
@@ -764,6 +817,7 @@ int main(void)
 	test_suspended();
 	test_poll_backoff();
 	test_many_domains();
+	test_brief();
 	test_workload_reads();
 	test_names();
 	test_vif_counters();
