@@ -293,16 +293,33 @@ int access(const char *path, int mode)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static struct backend *open_host(void)
+/* The backend open on the stub host with FLAGS (0, BACKEND_XEN_BRIEF). */
+static struct backend *open_host_as(unsigned flags)
 {
 	char err[256];
-	struct backend *b = backend_xen_open(0, err, sizeof err);
+	struct backend *b = backend_xen_open(flags, err, sizeof err);
 
 	if (!b) {
 		CHECK(b != NULL, "the Xen backend opens on the stub host (%s)", err);
 		exit(harness_done());
 	}
 	return b;
+}
+
+static struct backend *open_host(void)
+{
+	return open_host_as(0);
+}
+
+/* Guests 1..N on the stub host, named debian-ID, started at 1000. */
+static void host_debians(unsigned n)
+{
+	char name[32];
+
+	for (unsigned id = 1; id <= n; id++) {
+		snprintf(name, sizeof name, "debian-%u", id);
+		host_add(id, name, 1000);
+	}
 }
 
 /* A snapshot at now; the sample of domain id copied to out (false if absent). */
@@ -569,13 +586,9 @@ static void test_many_domains(void)
 {
 	struct backend *b;
 	struct dom_sample o;
-	char name[32];
 
 	host_reset();
-	for (unsigned id = 1; id <= 300; id++) {
-		snprintf(name, sizeof name, "debian-%u", id);
-		host_add(id, name, 1000);
-	}
+	host_debians(300);
 	b = open_host();
 	CHECK(sample(b, 1100, 300, &o), "300 guests: the 300th is in the snapshot");
 	CHECK_NEAR(o.started, 1000, 0, "and its start time is known, as the first one's is");
@@ -591,7 +604,7 @@ static void test_many_domains(void)
  * reads more (the check can fail). */
 static void test_brief(void)
 {
-	char name[32], err[256], msg[200];
+	char msg[200];
 
 	for (int brief = 1; brief >= 0; brief--) {
 		struct backend *b;
@@ -599,16 +612,9 @@ static void test_brief(void)
 		unsigned reads = 0, names = 0;
 
 		host_reset();
-		for (unsigned id = 1; id <= 50; id++) {
-			snprintf(name, sizeof name, "debian-%u", id);
-			host_add(id, name, 1000);
-		}
+		host_debians(50);
 		start_calls = sched_calls = 0;
-		b = backend_xen_open(brief ? BACKEND_XEN_BRIEF : 0, err, sizeof err);
-		if (!b) {
-			CHECK(b != NULL, "the Xen backend opens on the stub host (%s)", err);
-			return;
-		}
+		b = open_host_as(brief ? BACKEND_XEN_BRIEF : 0);
 		CHECK(sample(b, 1100, 50, &o), "%s: 50 guests, the 50th in the snapshot",
 		      brief ? "brief" : "full");
 		while (b->ops->poll(b, 1100.5, msg, sizeof msg) > 0)
